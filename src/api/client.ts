@@ -1,0 +1,241 @@
+// HTTP client for the Periskope contacts API, on node-fetch. Every failure becomes a
+// PeriskopeApiError; GETs retry transient failures; the token only ever goes into the
+// Authorization header.
+import fetch, { Response } from 'node-fetch';
+import { PeriskopeApiError } from './errors';
+import { abortableSleep, cancelledError, DEFAULT_RETRY_POLICY, retryDelay, RetryPolicy, serverRequestedDelay } from './retry';
+import { MAX_PAGE_LIMIT, type Contact } from './types';
+import { parseContact, parseContactPage, ParsedPage, ShapeError } from './validate';
+
+/** One finished HTTP attempt, for the log. Carries no header values. */
+export interface RequestLogLine {
+	method: string;
+	path: string;
+	status: number | 'error';
+	ms: number;
+	traceId?: string;
+	attempt: number;
+	error?: string;
+}
+
+export interface RetryNotice {
+	attempt: number;
+	delayMs: number;
+	error: PeriskopeApiError;
+}
+
+export interface PeriskopeClientOptions {
+	/** e.g. https://api.periskope.app/v1 */
+	baseUrl: string;
+	/** Read on every request, so a replaced token takes effect at once. */
+	getToken: () => string | undefined | Promise<string | undefined>;
+	timeoutMs?: number;
+	retry?: Partial<RetryPolicy>;
+	userAgent?: string;
+	onRequest?: (line: RequestLogLine) => void;
+	onRetry?: (notice: RetryNotice) => void;
+	// Seams for tests.
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	random?: () => number;
+	now?: () => number;
+}
+
+export interface RequestOptions {
+	signal?: AbortSignal;
+}
+
+export class PeriskopeClient {
+	private readonly baseUrl: string;
+	private readonly policy: RetryPolicy;
+	private readonly timeoutMs: number;
+	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+	private readonly random: () => number;
+	private readonly now: () => number;
+
+	constructor(private readonly options: PeriskopeClientOptions) {
+		this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+		this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+		this.timeoutMs = options.timeoutMs ?? 30_000;
+		this.sleep = options.sleep ?? abortableSleep;
+		this.random = options.random ?? Math.random;
+		this.now = options.now ?? Date.now;
+	}
+
+	/** `GET /contacts?offset&limit`: one page. `limit` must be 1..2000. */
+	async listContacts(offset: number, limit: number, opts: RequestOptions = {}): Promise<ParsedPage> {
+		if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+			throw new PeriskopeApiError('validation', `Page size must be between 1 and ${MAX_PAGE_LIMIT}, not ${limit}.`);
+		}
+		const path = `/contacts?offset=${Math.max(0, Math.floor(offset))}&limit=${limit}`;
+		const body = await this.getJson(path, opts.signal);
+		try {
+			return parseContactPage(body);
+		} catch (e) {
+			throw badShape(e, path);
+		}
+	}
+
+	/** `GET /contacts/{id}`: one contact with its chat_ids. Accepts `919…@c.us` or the bare number. */
+	async getContact(contactId: string, opts: RequestOptions = {}): Promise<Contact> {
+		const bare = contactId.replace(/@c\.us$/, '');
+		const path = `/contacts/${encodeURIComponent(bare)}`;
+		const body = await this.getJson(path, opts.signal);
+		try {
+			return parseContact(body);
+		} catch (e) {
+			throw badShape(e, path);
+		}
+	}
+
+	/** A GET with retries for transient failures. */
+	private async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.attempt('GET', path, attempt, signal);
+			} catch (e) {
+				const error = e as PeriskopeApiError;
+				const delayMs = retryDelay(error, attempt, this.policy, this.random);
+				if (delayMs === undefined || signal?.aborted) throw error;
+				this.options.onRetry?.({ attempt: attempt + 1, delayMs, error });
+				await this.sleep(delayMs, signal);
+			}
+		}
+	}
+
+	private async attempt(method: string, path: string, attempt: number, callerSignal?: AbortSignal): Promise<unknown> {
+		if (callerSignal?.aborted) throw cancelledError();
+		const token = await this.options.getToken();
+		if (!token) {
+			throw new PeriskopeApiError('unauthorized', 'No Periskope API token is set.');
+		}
+		const timeout = new AbortController();
+		const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+		const onCallerAbort = () => timeout.abort();
+		callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+		const started = this.now();
+		let response: Response | undefined;
+		try {
+			response = await fetch(this.baseUrl + path, {
+				method,
+				headers: {
+					authorization: `Bearer ${token}`,
+					accept: 'application/json',
+					'user-agent': this.options.userAgent ?? 'periskope-contacts-vscode',
+				},
+				signal: timeout.signal,
+			});
+			const text = await response.text();
+			const traceId = response.headers.get('x-periskope-trace-id') ?? undefined;
+			this.log({ method, path, status: response.status, ms: this.now() - started, traceId, attempt });
+			if (!response.ok) throw httpError(response, text, traceId, this.now());
+			return parseJson(text, response, traceId, path);
+		} catch (e) {
+			if (e instanceof PeriskopeApiError) throw redact(e, token);
+			if (callerSignal?.aborted) throw cancelledError();
+			const error = timeout.signal.aborted
+				? new PeriskopeApiError('timeout', `Periskope did not answer within ${Math.round(this.timeoutMs / 1000)} s.`, { cause: e })
+				: new PeriskopeApiError('network', `Could not reach Periskope at ${hostOf(this.baseUrl)}: ${networkReason(e)}.`, { cause: e });
+			if (!response) this.log({ method, path, status: 'error', ms: this.now() - started, attempt, error: error.kind });
+			throw redact(error, token);
+		} finally {
+			clearTimeout(timer);
+			callerSignal?.removeEventListener('abort', onCallerAbort);
+		}
+	}
+
+	private log(line: RequestLogLine): void {
+		this.options.onRequest?.(line);
+	}
+}
+
+function parseJson(text: string, response: Response, traceId: string | undefined, path: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		const kind = looksLikeHtml(text, response) ? 'an HTML page' : 'malformed JSON';
+		throw new PeriskopeApiError('badResponse', `Periskope sent ${kind} instead of JSON for ${pathOnly(path)} (status ${response.status}).`, {
+			status: response.status,
+			traceId,
+		});
+	}
+}
+
+function httpError(response: Response, text: string, traceId: string | undefined, now: number): PeriskopeApiError {
+	const status = response.status;
+	const apiMessage = apiMessageOf(text);
+	const init = { status, traceId, apiMessage };
+	const reason = apiMessage ? `: ${apiMessage}` : '';
+	if (status === 401 || status === 403) {
+		return new PeriskopeApiError('unauthorized', `Periskope refused the API token (${status})${reason}.`, init);
+	}
+	if (status === 422 || status === 400) {
+		return new PeriskopeApiError('validation', `Periskope rejected the request (${status})${reason}.`, init);
+	}
+	if (status === 429) {
+		const retryAfterMs = serverRequestedDelay(response.headers, now);
+		const wait = retryAfterMs === undefined ? '' : ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
+		return new PeriskopeApiError('rateLimited', `Periskope's rate limit was reached.${wait}`, { ...init, retryAfterMs });
+	}
+	if (status === 404) {
+		return new PeriskopeApiError('notFound', `Not found on Periskope (404)${reason}.`, init);
+	}
+	if (status >= 500) {
+		const html = looksLikeHtml(text, response) ? ' (an HTML error page, probably from a proxy)' : '';
+		const retryAfterMs = status === 503 ? serverRequestedDelay(response.headers, now) : undefined;
+		return new PeriskopeApiError('server', `Periskope had a server error (${status})${html}${reason}.`, { ...init, retryAfterMs });
+	}
+	return new PeriskopeApiError('http', `Periskope answered ${status}${reason}.`, init);
+}
+
+/** The `message` of an API error body, if the body is one. */
+function apiMessageOf(text: string): string | undefined {
+	try {
+		const body = JSON.parse(text) as unknown;
+		if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
+			return ((body as { message: string }).message).slice(0, 300);
+		}
+	} catch {
+		// Not JSON: the status says enough.
+	}
+	return undefined;
+}
+
+function looksLikeHtml(text: string, response: Response): boolean {
+	return (response.headers.get('content-type') ?? '').includes('html') || /^\s*<(!doctype|html)/i.test(text);
+}
+
+function badShape(e: unknown, path: string): unknown {
+	if (e instanceof ShapeError) {
+		return new PeriskopeApiError('badResponse', `Periskope sent an unexpected response for ${pathOnly(path)}: ${e.message}.`);
+	}
+	return e;
+}
+
+function networkReason(e: unknown): string {
+	const code = (e as { code?: string }).code;
+	if (code === 'ECONNREFUSED') return 'connection refused';
+	if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was dropped';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+	if (code) return code;
+	return 'the connection failed';
+}
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return url;
+	}
+}
+
+function pathOnly(path: string): string {
+	return path.split('?')[0];
+}
+
+/** Belt and braces: no message may echo the token, whatever the server or a library put in it. */
+function redact(error: PeriskopeApiError, token: string): PeriskopeApiError {
+	if (token.length >= 4 && error.message.includes(token)) {
+		error.message = error.message.split(token).join('***');
+	}
+	return error;
+}

@@ -1,0 +1,97 @@
+// Walks `GET /contacts` page by page in a way that survives a list changing underneath:
+// offsets are rows to skip, rows are deduped by contact_id, and the walk ends on an empty
+// or short page or a hard page bound, so it can neither loop forever nor double-count.
+import type { PeriskopeClient, RequestOptions } from './client';
+import type { Contact } from './types';
+
+export interface PageResult {
+	/** Contacts in this page not seen before in this walk. */
+	fresh: Contact[];
+	/** Rows in the page, including duplicates of earlier pages. */
+	rows: number;
+	/** Rows dropped for having no usable id. */
+	malformed: number;
+	/** The org's total as the API last reported it (-1 when it did not say). */
+	total: number;
+	/** No more pages. */
+	done: boolean;
+}
+
+export class ContactPager {
+	private offset = 0;
+	private pages = 0;
+	private readonly seen = new Set<string>();
+	private total = -1;
+	private finished = false;
+	private malformedRows = 0;
+
+	constructor(
+		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
+		private readonly pageSize: number,
+	) {}
+
+	get done(): boolean {
+		return this.finished;
+	}
+	/** Distinct contacts seen so far. */
+	get seenCount(): number {
+		return this.seen.size;
+	}
+	get reportedTotal(): number {
+		return this.total;
+	}
+	get malformed(): number {
+		return this.malformedRows;
+	}
+
+	/** Fetches the next page. Throws PeriskopeApiError; the cursor does not move on failure, so a retry resumes. */
+	async next(opts: RequestOptions = {}): Promise<PageResult> {
+		if (this.finished) {
+			return { fresh: [], rows: 0, malformed: 0, total: this.total, done: true };
+		}
+		const page = await this.client.listContacts(this.offset, this.pageSize, opts);
+		this.pages++;
+		this.offset += page.contacts.length + page.malformed;
+		if (page.count >= 0) this.total = page.count;
+		this.malformedRows += page.malformed;
+		const fresh: Contact[] = [];
+		for (const contact of page.contacts) {
+			if (!this.seen.has(contact.contact_id)) {
+				this.seen.add(contact.contact_id);
+				fresh.push(contact);
+			}
+		}
+		const rows = page.contacts.length + page.malformed;
+		// A list that grows while we page can keep adding pages; bound the walk by what the
+		// API said plus slack, so a server that never returns a short page cannot trap us.
+		const pageBound = this.total >= 0 ? Math.ceil(this.total / this.pageSize) + 2 : Infinity;
+		this.finished =
+			rows === 0 || rows < this.pageSize || (this.total >= 0 && this.offset >= this.total) || this.pages >= pageBound;
+		return { fresh, rows, malformed: page.malformed, total: this.total, done: this.finished };
+	}
+}
+
+export interface LoadAllResult {
+	contacts: Contact[];
+	/** Distinct contacts loaded. */
+	seen: number;
+	/** What the API said the org holds (-1 if unknown): a mismatch means the list changed while paging. */
+	reportedTotal: number;
+	malformed: number;
+}
+
+/** Loads every page. */
+export async function loadAllContacts(
+	client: Pick<PeriskopeClient, 'listContacts'>,
+	pageSize: number,
+	opts: RequestOptions & { onPage?: (page: PageResult, pager: ContactPager) => void } = {},
+): Promise<LoadAllResult> {
+	const pager = new ContactPager(client, pageSize);
+	const contacts: Contact[] = [];
+	while (!pager.done) {
+		const page = await pager.next(opts);
+		for (const c of page.fresh) contacts.push(c);
+		opts.onPage?.(page, pager);
+	}
+	return { contacts, seen: pager.seenCount, reportedTotal: pager.reportedTotal, malformed: pager.malformed };
+}
