@@ -1,0 +1,46 @@
+// Which groups a contact belongs to, per grouping mode. Keys are raw and stable (they go
+// into tree ids); labels are case-insensitive, so their key is the lowercased name.
+import type { Contact } from '../api/types';
+
+export type GroupBy = 'type' | 'label';
+
+/** Keys of the catch-all groups. The `\u0000` prefix cannot collide with a real type or label. */
+export const UNKNOWN_TYPE_KEY = '\u0000unknown';
+export const UNLABELED_KEY = '\u0000unlabeled';
+
+const KNOWN_TYPES = ['user', 'business'];
+
+export function groupKeysOf(contact: Contact, by: GroupBy): string[] {
+	if (by === 'type') {
+		const type = typeof contact.contact_type === 'string' ? contact.contact_type.trim().toLowerCase() : '';
+		return [type || UNKNOWN_TYPE_KEY];
+	}
+	if (contact.labels.length === 0) return [UNLABELED_KEY];
+	if (contact.labels.length === 1) return [contact.labels[0].trim().toLowerCase() || UNLABELED_KEY];
+	return [...new Set(contact.labels.map((l) => l.trim().toLowerCase() || UNLABELED_KEY))];
+}
+
+/** The label shown for a group key; `seen` is a display name met for it (first casing wins). */
+export function groupLabel(key: string, by: GroupBy, seen: string | undefined): string {
+	if (key === UNKNOWN_TYPE_KEY) return 'Unknown type';
+	if (key === UNLABELED_KEY) return 'Unlabeled';
+	if (by === 'type') {
+		if (key === 'user') return 'Users';
+		if (key === 'business') return 'Businesses';
+		return (seen ?? key).charAt(0).toUpperCase() + (seen ?? key).slice(1);
+	}
+	return seen ?? key;
+}
+
+/** Group order: users, businesses, other types A-Z, unknown last; labels A-Z, unlabeled last. */
+export function compareGroupKeys(a: string, b: string, by: GroupBy): number {
+	const rank = (key: string) => {
+		if (key.startsWith('\u0000')) return 3;
+		if (by === 'type') {
+			const i = KNOWN_TYPES.indexOf(key);
+			return i === -1 ? 2 : i;
+		}
+		return 2;
+	};
+	return rank(a) - rank(b) || a.localeCompare(b);
+}

@@ -1,0 +1,162 @@
+// The contacts loaded so far: deduped by id, grouped by type and by label, searchable.
+// Ingesting a page touches only that page's contacts, never the whole store.
+import type { Contact } from '../api/types';
+import { Emitter } from './emitter';
+import { compareGroupKeys, GroupBy, groupKeysOf, groupLabel } from './grouping';
+import { SearchIndex } from './searchIndex';
+
+export interface GroupSummary {
+	key: string;
+	label: string;
+	/** Contacts loaded into this group so far. */
+	count: number;
+}
+
+export interface StoreChange {
+	added: number;
+	updated: number;
+	/** True when the store was emptied (refresh). */
+	cleared: boolean;
+}
+
+class Grouping {
+	/** Group key -> ids, in the order they were loaded (the API's order). */
+	readonly members = new Map<string, string[]>();
+	/** Group key -> a display name met for it. */
+	readonly names = new Map<string, string>();
+
+	constructor(readonly by: GroupBy) {}
+
+	add(contact: Contact, keys: string[]): void {
+		for (const key of keys) {
+			let ids = this.members.get(key);
+			if (!ids) {
+				ids = [];
+				this.members.set(key, ids);
+				this.names.set(key, this.displayFor(contact, key));
+			}
+			ids.push(contact.contact_id);
+		}
+	}
+
+	remove(id: string, keys: string[]): void {
+		for (const key of keys) {
+			const ids = this.members.get(key);
+			if (!ids) continue;
+			const at = ids.indexOf(id);
+			if (at !== -1) ids.splice(at, 1);
+			if (ids.length === 0) {
+				this.members.delete(key);
+				this.names.delete(key);
+			}
+		}
+	}
+
+	private displayFor(contact: Contact, key: string): string {
+		if (this.by === 'label') return contact.labels.find((l) => l.trim().toLowerCase() === key)?.trim() ?? key;
+		return contact.contact_type?.trim() ?? key;
+	}
+}
+
+export class ContactStore {
+	private readonly byId = new Map<string, Contact>();
+	private readonly groupings: Record<GroupBy, Grouping> = { type: new Grouping('type'), label: new Grouping('label') };
+	private readonly index = new SearchIndex();
+	private readonly changed = new Emitter<StoreChange>();
+	private reportedTotal = -1;
+
+	readonly onDidChange = this.changed.event;
+
+	/** Distinct contacts loaded. */
+	get size(): number {
+		return this.byId.size;
+	}
+
+	/** The org's total as the API last reported it, or undefined when unknown. */
+	get total(): number | undefined {
+		return this.reportedTotal >= 0 ? Math.max(this.reportedTotal, this.byId.size) : undefined;
+	}
+
+	set total(value: number | undefined) {
+		this.reportedTotal = value ?? -1;
+	}
+
+	get(id: string): Contact | undefined {
+		return this.byId.get(id);
+	}
+
+	/** Adds a page (or any batch). A contact seen before is replaced and regrouped if its type or labels changed. */
+	ingest(contacts: readonly Contact[]): StoreChange {
+		let added = 0;
+		let updated = 0;
+		const indexed: Contact[] = [];
+		for (const contact of contacts) {
+			const id = contact.contact_id;
+			const previous = this.byId.get(id);
+			this.byId.set(id, contact);
+			for (const grouping of Object.values(this.groupings)) {
+				const keys = groupKeysOf(contact, grouping.by);
+				if (previous) {
+					const oldKeys = groupKeysOf(previous, grouping.by);
+					if (sameKeys(oldKeys, keys)) continue;
+					grouping.remove(id, oldKeys);
+				}
+				grouping.add(contact, keys);
+			}
+			if (!previous || searchable(previous) !== searchable(contact)) indexed.push(contact);
+			if (previous) updated++;
+			else added++;
+		}
+		this.index.add(indexed);
+		const change = { added, updated, cleared: false };
+		if (added || updated) this.changed.fire(change);
+		return change;
+	}
+
+	/** Empties the store (refresh). */
+	clear(): void {
+		this.byId.clear();
+		for (const grouping of Object.values(this.groupings)) {
+			grouping.members.clear();
+			grouping.names.clear();
+		}
+		this.index.clear();
+		this.reportedTotal = -1;
+		this.changed.fire({ added: 0, updated: 0, cleared: true });
+	}
+
+	/** The groups in display order with their loaded counts. */
+	groups(by: GroupBy): GroupSummary[] {
+		const grouping = this.groupings[by];
+		return [...grouping.members.keys()]
+			.sort((a, b) => compareGroupKeys(a, b, by))
+			.map((key) => ({ key, label: groupLabel(key, by, grouping.names.get(key)), count: grouping.members.get(key)!.length }));
+	}
+
+	/** A slice of one group's contacts, in load order. */
+	groupContacts(by: GroupBy, key: string, start = 0, end?: number): Contact[] {
+		const ids = this.groupings[by].members.get(key) ?? [];
+		return ids.slice(start, end).map((id) => this.byId.get(id)!);
+	}
+
+	groupSize(by: GroupBy, key: string): number {
+		return this.groupings[by].members.get(key)?.length ?? 0;
+	}
+
+	/** Up to `limit` contacts matching a name, number or label fragment, best first. */
+	search(query: string, limit = 50): Contact[] {
+		return this.index.search(query, limit).map((id) => this.byId.get(id)!);
+	}
+
+	dispose(): void {
+		this.changed.dispose();
+	}
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+	return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+function searchable(c: Contact): string {
+	return `${c.contact_name}\u0000${c.labels.join('\u0000')}`;
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { ContactStore } from '../../src/contacts/store';
+import { contact } from './fixtures';
+
+function storeWith() {
+	const store = new ContactStore();
+	store.ingest([
+		contact('919537851844', { contact_name: 'Bk', labels: ['label1', 'label2'] }),
+		contact('919289665999', { contact_name: 'Periskope Sales', contact_type: 'business' }),
+		contact('6282123235653', { contact_name: 'Periskope Indonesia' }),
+		contact('447403688342', { contact_name: 'Sales team Periskope' }),
+		contact('918527184400', { contact_name: 'José Müller', labels: ['VIP'] }),
+		contact('919319622936', { contact_name: null }),
+		contact('79161234567', { contact_name: 'Иван Петров' }),
+		contact('12025550123', { contact_name: '<img src=x onerror=alert(1)>' }),
+	]);
+	return store;
+}
+const ids = (cs: { contact_id: string }[]) => cs.map((c) => c.contact_id.replace('@c.us', ''));
+
+describe('contact search', () => {
+	it('ranks name prefix, then word prefix, then infix', () => {
+		assert.deepEqual(ids(storeWith().search('sales')), ['447403688342', '919289665999']);
+		assert.deepEqual(ids(storeWith().search('peri')), ['919289665999', '6282123235653', '447403688342']);
+		assert.deepEqual(ids(storeWith().search('risk')), ['919289665999', '6282123235653', '447403688342']);
+	});
+
+	it('finds by number fragment, ignoring +, spaces and dashes', () => {
+		assert.deepEqual(ids(storeWith().search('+91 95378')), ['919537851844']);
+		assert.deepEqual(ids(storeWith().search('1962-29')), ['919319622936']);
+		assert.deepEqual(ids(storeWith().search('22936')), ['919319622936']);
+	});
+
+	it('finds by label, case-insensitively', () => {
+		assert.deepEqual(ids(storeWith().search('vip')), ['918527184400']);
+		assert.deepEqual(ids(storeWith().search('LABEL2')), ['919537851844']);
+	});
+
+	it('folds case and accents, and handles other scripts', () => {
+		assert.deepEqual(ids(storeWith().search('jose mul')), ['918527184400']);
+		assert.deepEqual(ids(storeWith().search('петр')), ['79161234567']);
+	});
+
+	it('treats markup in names as plain text', () => {
+		assert.deepEqual(ids(storeWith().search('<img')), ['12025550123']);
+		assert.deepEqual(ids(storeWith().search('onerror')), ['12025550123']);
+	});
+
+	it('respects the limit and returns nothing for a blank query', () => {
+		assert.equal(storeWith().search('9', 2).length, 2);
+		assert.deepEqual(storeWith().search('   '), []);
+		assert.deepEqual(storeWith().search('zzzz'), []);
+	});
+
+	it('does not let a query match across two contacts', () => {
+		// "bk" ends one entry and "9192" starts the next entry's number; no match may span them.
+		assert.deepEqual(ids(storeWith().search('bk\t9192')), []);
+		assert.deepEqual(storeWith().search('label2 919'), []);
+	});
+});

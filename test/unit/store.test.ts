@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { UNKNOWN_TYPE_KEY, UNLABELED_KEY } from '../../src/contacts/grouping';
+import { ContactStore, StoreChange } from '../../src/contacts/store';
+import { contact } from './fixtures';
+
+describe('ContactStore', () => {
+	it('dedupes by id and counts added versus updated', () => {
+		const store = new ContactStore();
+		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A' }), contact('2')]), { added: 2, updated: 0, cleared: false });
+		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A2' })]), { added: 0, updated: 1, cleared: false });
+		assert.equal(store.size, 2);
+		assert.equal(store.get('1@c.us')?.contact_name, 'A2');
+	});
+
+	it('groups by type with users, businesses, other types, then unknown', () => {
+		const store = new ContactStore();
+		store.ingest([
+			contact('1', { contact_type: 'business' }),
+			contact('2', { contact_type: null }),
+			contact('3', { contact_type: 'user' }),
+			contact('4', { contact_type: 'enterprise' }),
+			contact('5', { contact_type: 'user' }),
+		]);
+		assert.deepEqual(store.groups('type'), [
+			{ key: 'user', label: 'Users', count: 2 },
+			{ key: 'business', label: 'Businesses', count: 1 },
+			{ key: 'enterprise', label: 'Enterprise', count: 1 },
+			{ key: UNKNOWN_TYPE_KEY, label: 'Unknown type', count: 1 },
+		]);
+		assert.deepEqual(store.groupContacts('type', 'user').map((c) => c.contact_id), ['3@c.us', '5@c.us']);
+	});
+
+	it('puts a contact with two labels in both groups, case-insensitively, unlabeled last', () => {
+		const store = new ContactStore();
+		store.ingest([
+			contact('1', { labels: ['VIP', 'lead'] }),
+			contact('2', { labels: ['vip'] }),
+			contact('3', { labels: [] }),
+		]);
+		assert.deepEqual(store.groups('label'), [
+			{ key: 'lead', label: 'lead', count: 1 },
+			{ key: 'vip', label: 'VIP', count: 2 },
+			{ key: UNLABELED_KEY, label: 'Unlabeled', count: 1 },
+		]);
+	});
+
+	it('regroups a contact whose labels changed and drops emptied groups', () => {
+		const store = new ContactStore();
+		store.ingest([contact('1', { labels: ['old'] })]);
+		store.ingest([contact('1', { labels: ['new'] })]);
+		assert.deepEqual(store.groups('label').map((g) => g.key), ['new']);
+		assert.deepEqual(store.search('old'), []);
+		assert.deepEqual(store.search('new').map((c) => c.contact_id), ['1@c.us']);
+	});
+
+	it('slices a group for "show more"', () => {
+		const store = new ContactStore();
+		store.ingest(Array.from({ length: 10 }, (_, i) => contact(String(100 + i))));
+		assert.deepEqual(store.groupContacts('type', 'user', 8).map((c) => c.contact_id), ['108@c.us', '109@c.us']);
+		assert.equal(store.groupSize('type', 'user'), 10);
+	});
+
+	it('reports the total, never below what is loaded', () => {
+		const store = new ContactStore();
+		assert.equal(store.total, undefined);
+		store.total = 5;
+		store.ingest([contact('1')]);
+		assert.equal(store.total, 5);
+		store.total = 0;
+		assert.equal(store.total, 1);
+	});
+
+	it('fires change events on ingest and clear, not on an empty batch', () => {
+		const store = new ContactStore();
+		const events: StoreChange[] = [];
+		store.onDidChange((e) => events.push(e));
+		store.ingest([]);
+		store.ingest([contact('1')]);
+		store.clear();
+		assert.deepEqual(events, [
+			{ added: 1, updated: 0, cleared: false },
+			{ added: 0, updated: 0, cleared: true },
+		]);
+		assert.equal(store.size, 0);
+		assert.deepEqual(store.groups('type'), []);
+		assert.deepEqual(store.search('1'), []);
+	});
+});
