@@ -42,6 +42,8 @@ export interface PeriskopeClientOptions {
 
 export interface RequestOptions {
 	signal?: AbortSignal;
+	/** Told before each retry wait, e.g. to show "rate limited, retrying in 12 s". */
+	onRetry?: (notice: RetryNotice) => void;
 }
 
 export class PeriskopeClient {
@@ -67,7 +69,7 @@ export class PeriskopeClient {
 			throw new PeriskopeApiError('validation', `Page size must be between 1 and ${MAX_PAGE_LIMIT}, not ${limit}.`);
 		}
 		const path = `/contacts?offset=${Math.max(0, Math.floor(offset))}&limit=${limit}`;
-		const body = await this.getJson(path, opts.signal);
+		const body = await this.getJson(path, opts);
 		try {
 			return parseContactPage(body);
 		} catch (e) {
@@ -79,7 +81,7 @@ export class PeriskopeClient {
 	async getContact(contactId: string, opts: RequestOptions = {}): Promise<Contact> {
 		const bare = contactId.replace(/@c\.us$/, '');
 		const path = `/contacts/${encodeURIComponent(bare)}`;
-		const body = await this.getJson(path, opts.signal);
+		const body = await this.getJson(path, opts);
 		try {
 			return parseContact(body);
 		} catch (e) {
@@ -88,7 +90,7 @@ export class PeriskopeClient {
 	}
 
 	/** A GET with retries for transient failures. */
-	private async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+	private async getJson(path: string, { signal, onRetry }: RequestOptions): Promise<unknown> {
 		for (let attempt = 0; ; attempt++) {
 			try {
 				return await this.attempt('GET', path, attempt, signal);
@@ -96,7 +98,9 @@ export class PeriskopeClient {
 				const error = e as PeriskopeApiError;
 				const delayMs = retryDelay(error, attempt, this.policy, this.random);
 				if (delayMs === undefined || signal?.aborted) throw error;
-				this.options.onRetry?.({ attempt: attempt + 1, delayMs, error });
+				const notice = { attempt: attempt + 1, delayMs, error };
+				this.options.onRetry?.(notice);
+				onRetry?.(notice);
 				await this.sleep(delayMs, signal);
 			}
 		}

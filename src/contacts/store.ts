@@ -143,6 +143,16 @@ export class ContactStore {
 		return this.groupings[by].members.get(key)?.length ?? 0;
 	}
 
+	/** The first `limit` contacts in load order (the API lists the most recently updated first). */
+	first(limit: number): Contact[] {
+		const out: Contact[] = [];
+		for (const contact of this.byId.values()) {
+			if (out.length >= limit) break;
+			out.push(contact);
+		}
+		return out;
+	}
+
 	/** Up to `limit` contacts matching a name, number or label fragment, best first. */
 	search(query: string, limit = 50): Contact[] {
 		return this.index.search(query, limit).map((id) => this.byId.get(id)!);

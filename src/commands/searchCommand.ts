@@ -1,0 +1,167 @@
+// "Periskope: Search Contacts": a QuickPick answered from the local index, which loads
+// the remaining pages in the background while the user types.
+import * as vscode from 'vscode';
+import type { Contact } from '../api/types';
+import { displayName, formatNumber } from '../contacts/format';
+import type { ContactsLoader } from '../contacts/loader';
+import type { ContactStore } from '../contacts/store';
+
+/** Results handed to the QuickPick: our own top N, never thousands of items. */
+export const SEARCH_LIMIT = 50;
+
+export type SearchAction = 'open' | 'copy' | 'insert';
+
+export interface SearchDeps {
+	store: ContactStore;
+	loader: ContactsLoader;
+	act(action: SearchAction, contactId: string): Thenable<unknown> | Promise<unknown>;
+	log: vscode.LogOutputChannel;
+}
+
+interface ContactItem extends vscode.QuickPickItem {
+	contactId?: string;
+}
+
+const COPY_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Contact ID' };
+const INSERT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('insert'), tooltip: 'Insert Contact ID' };
+
+/** QuickPick labels render `$(icon)` syntax; a contact's name must show as typed. */
+function plain(text: string): string {
+	return text.replace(/\$\(/g, '$\u200b(');
+}
+
+export class ContactSearch implements vscode.Disposable {
+	readonly quickPick = vscode.window.createQuickPick<ContactItem>();
+	private readonly disposables: vscode.Disposable[] = [this.quickPick];
+	private readonly loading = new AbortController();
+	private renderTimer: ReturnType<typeof setTimeout> | undefined;
+	private readonly closed: Promise<void>;
+
+	constructor(private readonly deps: SearchDeps, initialQuery = '') {
+		const qp = this.quickPick;
+		qp.title = 'Search Periskope Contacts';
+		qp.placeholder = 'Name, number or label';
+		qp.matchOnDescription = false;
+		qp.matchOnDetail = false;
+		qp.value = initialQuery;
+		let hidden!: () => void;
+		this.closed = new Promise((resolve) => (hidden = resolve));
+		this.disposables.push(
+			qp.onDidChangeValue(() => this.render()),
+			qp.onDidAccept(() => {
+				const item = qp.selectedItems[0];
+				if (item?.contactId) void this.chooseAction(item.contactId);
+			}),
+			qp.onDidTriggerItemButton((e) => {
+				if (!e.item.contactId) return;
+				const action: SearchAction = e.button === COPY_BUTTON ? 'copy' : 'insert';
+				qp.hide();
+				void this.run(action, e.item.contactId);
+			}),
+			qp.onDidHide(() => {
+				this.dispose();
+				hidden();
+			}),
+			deps.store.onDidChange(() => this.scheduleRender()),
+		);
+		this.render();
+		qp.show();
+		void this.loadRest();
+	}
+
+	/** Resolves when the picker closes. */
+	get done(): Promise<void> {
+		return this.closed;
+	}
+
+	/** The contacts currently listed (for tests and the accessibility of this class). */
+	get resultIds(): string[] {
+		return this.quickPick.items.flatMap((i) => (i.contactId ? [i.contactId] : []));
+	}
+
+	/** Re-runs the query against the index. */
+	render(): void {
+		if (this.renderTimer) clearTimeout(this.renderTimer);
+		this.renderTimer = undefined;
+		const query = this.quickPick.value.trim();
+		const contacts = query ? this.deps.store.search(query, SEARCH_LIMIT) : this.deps.store.first(SEARCH_LIMIT);
+		const items: ContactItem[] = contacts.map(toItem);
+		if (items.length === 0 && this.deps.store.size > 0 && query) {
+			const more = this.deps.loader.hasMore ? ' yet (still loading contacts…)' : '';
+			items.push({ label: `No contacts match “${plain(query)}”${more}`, alwaysShow: true });
+		}
+		this.quickPick.items = items;
+		this.updateTitle();
+	}
+
+	private scheduleRender(): void {
+		this.renderTimer ??= setTimeout(() => this.render(), 80);
+	}
+
+	private updateTitle(): void {
+		const { store, loader } = this.deps;
+		const total = store.total;
+		const status = loader.hasMore
+			? ` (${store.size.toLocaleString('en-US')}${total !== undefined ? ` of ${total.toLocaleString('en-US')}` : ''} loaded…)`
+			: ` (${store.size.toLocaleString('en-US')} contacts)`;
+		this.quickPick.title = `Search Periskope Contacts${status}`;
+	}
+
+	private async loadRest(): Promise<void> {
+		if (!this.deps.loader.hasMore) return;
+		this.quickPick.busy = true;
+		try {
+			await this.deps.loader.loadAll(this.loading.signal, () => this.updateTitle());
+		} catch (e) {
+			if (this.loading.signal.aborted) return;
+			const reason = e instanceof Error ? e.message : String(e);
+			this.deps.log.warn(`Search: loading the remaining contacts failed: ${reason}`);
+			this.quickPick.placeholder = `Searching the contacts loaded so far; loading the rest failed: ${reason}`;
+		} finally {
+			if (!this.loading.signal.aborted) {
+				this.quickPick.busy = false;
+				this.render();
+			}
+		}
+	}
+
+	/** After choosing a contact: what to do with it. */
+	private async chooseAction(contactId: string): Promise<void> {
+		const contact = this.deps.store.get(contactId);
+		this.quickPick.hide();
+		const actions: (vscode.QuickPickItem & { action: SearchAction })[] = [
+			{ label: '$(open-preview) Show details', action: 'open' },
+			{ label: '$(copy) Copy ID', description: contactId, action: 'copy' },
+			{ label: '$(insert) Insert ID into the editor', description: contactId, action: 'insert' },
+		];
+		const choice = await vscode.window.showQuickPick(actions, {
+			title: contact ? plain(displayName(contact)) : contactId,
+			placeHolder: 'What do you want to do with this contact?',
+		});
+		if (choice) await this.run(choice.action, contactId);
+	}
+
+	async run(action: SearchAction, contactId: string): Promise<void> {
+		await this.deps.act(action, contactId);
+	}
+
+	dispose(): void {
+		this.loading.abort();
+		if (this.renderTimer) clearTimeout(this.renderTimer);
+		for (const d of this.disposables) d.dispose();
+		this.disposables.length = 0;
+	}
+}
+
+function toItem(c: Contact): ContactItem {
+	const named = !!c.contact_name?.trim();
+	const labels = c.labels.length ? `$(tag) ${plain(c.labels.join(', '))}` : '';
+	return {
+		label: plain(displayName(c)),
+		description: named ? formatNumber(c.contact_id) : undefined,
+		detail: [c.contact_type ?? 'unknown type', labels].filter(Boolean).join('  ·  '),
+		contactId: c.contact_id,
+		alwaysShow: true,
+		buttons: [COPY_BUTTON, INSERT_BUTTON],
+	};
+}

@@ -1,0 +1,120 @@
+// Loads contact pages into the store on demand: one page at a time for the tree, or all
+// of them for "Load all" and search. One load runs at a time; reset() cancels it.
+import type { PeriskopeClient, RetryNotice } from '../api/client';
+import { PeriskopeApiError } from '../api/errors';
+import { ContactPager } from '../api/paging';
+import { cancelledError } from '../api/retry';
+import { Emitter } from './emitter';
+import type { ContactStore } from './store';
+
+export type LoadState =
+	| { status: 'idle' }
+	| { status: 'loading'; retry?: { delayMs: number; reason: PeriskopeApiError } }
+	| { status: 'failed'; error: PeriskopeApiError };
+
+export interface LoadProgress {
+	loaded: number;
+	total: number | undefined;
+}
+
+export class ContactsLoader {
+	private pager: ContactPager;
+	private inFlight: Promise<void> | undefined;
+	/** Aborted by reset(), so loads of an old generation stop and drop their results. */
+	private generation = new AbortController();
+	private current: LoadState = { status: 'idle' };
+	private loadedOnce = false;
+	private readonly stateChanged = new Emitter<LoadState>();
+
+	readonly onDidChangeState = this.stateChanged.event;
+
+	constructor(
+		private readonly store: ContactStore,
+		private readonly client: () => Pick<PeriskopeClient, 'listContacts'>,
+		private pageSize: number,
+	) {
+		this.pager = new ContactPager(this.client(), pageSize);
+	}
+
+	get state(): LoadState {
+		return this.current;
+	}
+	/** More pages exist (or nothing was loaded yet). */
+	get hasMore(): boolean {
+		return !this.pager.done;
+	}
+	/** At least one page came back since the last reset. */
+	get started(): boolean {
+		return this.loadedOnce;
+	}
+	get malformedRows(): number {
+		return this.pager.malformed;
+	}
+
+	/** Loads the next page. Joins the page already loading, if any. */
+	loadNextPage(signal?: AbortSignal): Promise<void> {
+		if (!this.inFlight) {
+			this.inFlight = this.fetchPage(signal).finally(() => {
+				this.inFlight = undefined;
+			});
+		}
+		return this.inFlight;
+	}
+
+	/** Loads every remaining page, reporting progress; stops early when `signal` aborts. */
+	async loadAll(signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<void> {
+		while (this.hasMore) {
+			if (signal?.aborted) throw cancelledError();
+			const generation = this.generation.signal;
+			await this.loadNextPage(signal);
+			if (generation.aborted) throw cancelledError();
+			onProgress?.({ loaded: this.store.size, total: this.store.total });
+		}
+	}
+
+	/** Forgets everything loaded and cancels what is loading; the next load starts from page one. */
+	reset(pageSize = this.pageSize): void {
+		this.generation.abort();
+		this.generation = new AbortController();
+		this.inFlight = undefined;
+		this.pageSize = pageSize;
+		this.pager = new ContactPager(this.client(), pageSize);
+		this.loadedOnce = false;
+		this.store.clear();
+		this.setState({ status: 'idle' });
+	}
+
+	private async fetchPage(signal?: AbortSignal): Promise<void> {
+		const generation = this.generation.signal;
+		const pager = this.pager;
+		const combined = signal ? AbortSignal.any([signal, generation]) : generation;
+		this.setState({ status: 'loading' });
+		try {
+			const page = await pager.next({
+				signal: combined,
+				onRetry: (n: RetryNotice) => this.setState({ status: 'loading', retry: { delayMs: n.delayMs, reason: n.error } }),
+			});
+			if (generation.aborted) return;
+			this.store.total = page.total >= 0 ? page.total : undefined;
+			this.store.ingest(page.fresh);
+			this.loadedOnce = true;
+			this.setState({ status: 'idle' });
+		} catch (e) {
+			if (generation.aborted) return;
+			const error = e instanceof PeriskopeApiError ? e : new PeriskopeApiError('badResponse', String(e));
+			// A load the user cancelled is not a failure of the view.
+			this.setState(error.kind === 'cancelled' ? { status: 'idle' } : { status: 'failed', error });
+			throw error;
+		}
+	}
+
+	private setState(state: LoadState): void {
+		this.current = state;
+		this.stateChanged.fire(state);
+	}
+
+	dispose(): void {
+		this.generation.abort();
+		this.stateChanged.dispose();
+	}
+}

@@ -1,0 +1,163 @@
+// The Contacts view's data: groups from the store, pages loaded lazily through the loader,
+// states (loading, failed, empty) as nodes with a next step.
+import * as vscode from 'vscode';
+import type { PeriskopeApiError } from '../api/errors';
+import { Command } from '../config';
+import type { GroupBy } from '../contacts/grouping';
+import type { ContactsLoader } from '../contacts/loader';
+import type { ContactStore } from '../contacts/store';
+import { ContactNode, GroupNode, MessageNode, TreeNode, toTreeItem } from './treeNodes';
+
+/** Children handed to VS Code per group before a "Show more" node. */
+export const GROUP_PAGE = 200;
+
+export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+	private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+	private readonly disposables: vscode.Disposable[] = [];
+	/** `${by}\0${groupKey}` -> how many children that group shows. */
+	private readonly shown = new Map<string, number>();
+	private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+	readonly onDidChangeTreeData = this.changed.event;
+
+	constructor(
+		private readonly extensionUri: vscode.Uri,
+		private readonly store: ContactStore,
+		private readonly loader: ContactsLoader,
+		private readonly isSignedIn: () => boolean,
+		private by: GroupBy,
+	) {
+		this.disposables.push(
+			this.changed,
+			store.onDidChange(() => this.scheduleRefresh()),
+			loader.onDidChangeState(() => this.scheduleRefresh()),
+		);
+	}
+
+	get groupBy(): GroupBy {
+		return this.by;
+	}
+
+	setGroupBy(by: GroupBy): void {
+		if (by === this.by) return;
+		this.by = by;
+		this.refresh();
+	}
+
+	/** Shows GROUP_PAGE more children in one group. */
+	showMore(by: GroupBy, groupKey: string): void {
+		const key = `${by}\0${groupKey}`;
+		this.shown.set(key, (this.shown.get(key) ?? GROUP_PAGE) + GROUP_PAGE);
+		this.refresh();
+	}
+
+	/** Re-renders now (store changes are batched; this is for explicit UI actions). */
+	refresh(): void {
+		if (this.refreshTimer) clearTimeout(this.refreshTimer);
+		this.refreshTimer = undefined;
+		this.changed.fire(undefined);
+	}
+
+	/** Batches the bursts of events a "load all" produces into one render. */
+	private scheduleRefresh(): void {
+		this.refreshTimer ??= setTimeout(() => this.refresh(), 60);
+	}
+
+	getTreeItem(node: TreeNode): vscode.TreeItem {
+		return toTreeItem(node, this.extensionUri);
+	}
+
+	async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+		if (!node) return this.rootChildren();
+		if (node.kind !== 'group') return [];
+		const { by } = node;
+		const key = node.group.key;
+		const size = this.store.groupSize(by, key);
+		const limit = Math.min(size, this.shown.get(`${by}\0${key}`) ?? GROUP_PAGE);
+		const children: TreeNode[] = this.store
+			.groupContacts(by, key, 0, limit)
+			.map((contact): ContactNode => ({ kind: 'contact', by, groupKey: key, contact }));
+		if (size > limit) children.push({ kind: 'showMore', by, groupKey: key, shown: limit, size });
+		return children;
+	}
+
+	getParent(node: TreeNode): TreeNode | undefined {
+		if (node.kind !== 'contact' && node.kind !== 'showMore') return undefined;
+		const group = this.store.groups(node.by).find((g) => g.key === node.groupKey);
+		return group && { kind: 'group', by: node.by, group, complete: !this.loader.hasMore };
+	}
+
+	private async rootChildren(): Promise<TreeNode[]> {
+		if (!this.isSignedIn()) return []; // the welcome content takes over
+		if (!this.loader.started && this.loader.state.status === 'idle') {
+			// First open: load page one. Failures become the state shown below.
+			await this.loader.loadNextPage().catch(() => undefined);
+		}
+		const state = this.loader.state;
+		const nodes: TreeNode[] = [];
+		if (state.status === 'loading' && state.retry) nodes.push(retryingNode(state.retry.reason, state.retry.delayMs));
+		if (!this.loader.started) {
+			if (state.status === 'failed') nodes.push(...errorNodes(state.error, false));
+			else if (state.status === 'loading' && !state.retry) nodes.push(message('loading', 'Loading contacts…', 'loading~spin'));
+			return nodes;
+		}
+		const complete = !this.loader.hasMore;
+		for (const group of this.store.groups(this.by)) {
+			nodes.push({ kind: 'group', by: this.by, group, complete } satisfies GroupNode);
+		}
+		if (this.store.size === 0 && complete) {
+			nodes.push(message('empty', 'No contacts', 'info', undefined, 'this organisation has no contacts yet'));
+		}
+		if (state.status === 'failed') nodes.push(...errorNodes(state.error, true));
+		else if (!complete) {
+			nodes.push({ kind: 'loadMore', loaded: this.store.size, total: this.store.total, loading: state.status === 'loading' });
+		}
+		return nodes;
+	}
+
+	dispose(): void {
+		if (this.refreshTimer) clearTimeout(this.refreshTimer);
+		for (const d of this.disposables) d.dispose();
+	}
+}
+
+function message(key: string, label: string, icon: string, command?: vscode.Command, detail?: string, iconColor?: string): MessageNode {
+	return { kind: 'message', key, label, icon, command, detail, iconColor };
+}
+
+function retryingNode(reason: PeriskopeApiError, delayMs: number): MessageNode {
+	const seconds = Math.max(1, Math.round(delayMs / 1000));
+	const why = reason.kind === 'rateLimited' ? 'Rate limited' : reason.kind === 'timeout' ? 'Timed out' : 'Connection problem';
+	return message('retrying', `${why}, retrying in ${seconds} s`, 'watch', undefined, reason.message);
+}
+
+/** A failure as nodes: what happened, and the action that fixes it. */
+export function errorNodes(error: PeriskopeApiError, partial: boolean): MessageNode[] {
+	const retry: vscode.Command = partial
+		? { command: Command.loadMore, title: 'Retry' }
+		: { command: Command.refresh, title: 'Retry' };
+	const red = 'problemsErrorIcon.foreground';
+	switch (error.kind) {
+		case 'unauthorized':
+			return [message('error', 'Unauthorized — set token', 'key', { command: Command.setToken, title: 'Set API Token' }, error.apiMessage ?? error.message, red)];
+		case 'rateLimited': {
+			const wait = error.retryAfterMs ? ` in ${Math.ceil(error.retryAfterMs / 1000)} s` : '';
+			return [message('error', `Rate limited — retry${wait}`, 'watch', retry, error.message)];
+		}
+		case 'network':
+		case 'timeout':
+			return [
+				message('error', error.kind === 'timeout' ? 'Periskope timed out — retry' : 'Cannot reach Periskope — retry', 'debug-disconnect', retry, error.message, red),
+				message('settings', 'Check the API base URL setting', 'gear', { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['periskope.apiBaseUrl'] }),
+			];
+		case 'validation':
+			return [message('error', 'Request rejected — check the page size setting', 'warning', { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['periskope.pageSize'] }, error.message, red)];
+		case 'server':
+			return [message('error', `Periskope server error${error.status ? ` (${error.status})` : ''} — retry`, 'error', retry, error.message, red)];
+		default:
+			return [
+				message('error', 'Unexpected response — retry', 'error', retry, error.message, red),
+				message('log', 'Show log', 'output', { command: Command.showLog, title: 'Show Log' }),
+			];
+	}
+}
