@@ -28,6 +28,8 @@ export class ContactPager {
 	constructor(
 		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
 		private readonly pageSize: number,
+		/** Hard stop for a server that never ends a walk (no count, endless full pages). */
+		private readonly maxPages = 10_000,
 	) {}
 
 	get done(): boolean {
@@ -66,7 +68,12 @@ export class ContactPager {
 		// API said plus slack, so a server that never returns a short page cannot trap us.
 		const pageBound = this.total >= 0 ? Math.ceil(this.total / this.pageSize) + 2 : Infinity;
 		this.finished =
-			rows === 0 || rows < this.pageSize || (this.total >= 0 && this.offset >= this.total) || this.pages >= pageBound;
+			rows === 0 ||
+			rows < this.pageSize ||
+			(this.total >= 0 && this.offset >= this.total) ||
+			this.pages >= Math.min(pageBound, this.maxPages) ||
+			// A full page of rows we already have: the server ignores offset or replays; stop.
+			(fresh.length === 0 && page.contacts.length > 0);
 		return { fresh, rows, malformed: page.malformed, total: this.total, done: this.finished };
 	}
 }
@@ -84,9 +91,9 @@ export interface LoadAllResult {
 export async function loadAllContacts(
 	client: Pick<PeriskopeClient, 'listContacts'>,
 	pageSize: number,
-	opts: RequestOptions & { onPage?: (page: PageResult, pager: ContactPager) => void } = {},
+	opts: RequestOptions & { maxPages?: number; onPage?: (page: PageResult, pager: ContactPager) => void } = {},
 ): Promise<LoadAllResult> {
-	const pager = new ContactPager(client, pageSize);
+	const pager = new ContactPager(client, pageSize, opts.maxPages);
 	const contacts: Contact[] = [];
 	while (!pager.done) {
 		const page = await pager.next(opts);

@@ -1,0 +1,178 @@
+// Builds what the contact detail page shows from a Contact: strings only, never HTML (the page
+// writes every value with textContent). Pure and free of `vscode`, so it is unit-tested in Node.
+// Every field may be null, missing or of the wrong type in practice; none of that may throw.
+import { PeriskopeApiError } from '../api/errors';
+import type { Contact } from '../api/types';
+import { bareNumber, formatNumber, whatsAppUrl } from '../contacts/format';
+import type { ChatsState, ContactViewModel, ErrorAction } from '../webview/protocol';
+
+/** Avatar colour when the contact has none (or not a hex colour): one of Periskope's 15. */
+export const DEFAULT_COLOR = '#7D9EF1';
+
+/**
+ * The list row, overlaid with the single-contact read when we have it: the detail is fresher,
+ * so its values win, including nulls; fields it does not carry keep the list's values.
+ */
+export function mergeContact(listed: Contact, detail?: Contact): Contact {
+	if (!detail) return listed;
+	const merged: Contact = { ...listed };
+	for (const [key, value] of Object.entries(detail)) {
+		if (value !== undefined) merged[key] = value;
+	}
+	// The row we were asked to show keeps its identity even if the detail came back odd.
+	if (typeof merged.contact_id !== 'string' || !merged.contact_id) merged.contact_id = listed.contact_id;
+	return merged;
+}
+
+export function buildContactViewModel(contact: Contact): ContactViewModel {
+	const contactId = typeof contact.contact_id === 'string' ? contact.contact_id : '';
+	const rawName = typeof contact.contact_name === 'string' ? contact.contact_name.trim() : '';
+	const rawType = typeof contact.contact_type === 'string' ? contact.contact_type.trim() : '';
+	const isGroup = contactId.endsWith('@g.us') || rawType.toLowerCase() === 'group';
+	const number = isGroup ? '' : phoneNumber(contactId);
+	// Same rule as displayName(), extended to groups and odd ids, and never empty.
+	const name = rawName || number || bareNumber(contactId) || 'Unnamed contact';
+	const updated = formatUpdated(contact.updated_at);
+	return {
+		contactId,
+		name,
+		hasName: rawName !== '',
+		number,
+		type: typeLabel(rawType, isGroup),
+		color: colorOf(contact.contact_color),
+		initials: rawName ? initialsOf(rawName) : '#',
+		imageUrl: httpsUrl(contact.contact_image),
+		labels: labelsOf(contact.labels),
+		flags: flagsOf(contact),
+		updated: updated.text,
+		updatedIso: updated.iso,
+		isGroup,
+		canOpenWhatsApp: !isGroup && whatsAppUrl(contactId) !== undefined,
+	};
+}
+
+/** Splits a contact's chat ids into its 1-1 chat, its groups and anything else. */
+export function chatsState(contactId: string, chatIds: unknown): ChatsState {
+	const ids = Array.isArray(chatIds) ? chatIds.filter((id): id is string => typeof id === 'string' && id.trim() !== '').map((id) => id.trim()) : [];
+	const own = bareNumber(contactId);
+	let direct: string | null = null;
+	const groups: string[] = [];
+	const others: string[] = [];
+	const seen = new Set<string>();
+	for (const id of ids) {
+		if (seen.has(id)) continue;
+		seen.add(id);
+		if (id.endsWith('@g.us')) groups.push(id);
+		else if (direct === null && own !== '' && bareNumber(id) === own) direct = id;
+		else others.push(id);
+	}
+	return { state: 'loaded', direct, groups, others };
+}
+
+/** A failed detail fetch as the page shows it: what happened and what to do next. */
+export function chatsErrorState(error: unknown): ChatsState & { state: 'error' } {
+	const message = error instanceof Error && error.message ? error.message : String(error);
+	const step = nextStep(error);
+	return { state: 'error', message, nextStep: step.text, actions: step.actions };
+}
+
+function nextStep(error: unknown): { text: string; actions: ErrorAction[] } {
+	if (!(error instanceof PeriskopeApiError)) {
+		return { text: 'Try again; if it keeps failing, the log has the details.', actions: ['retry', 'showLog'] };
+	}
+	switch (error.kind) {
+		case 'unauthorized':
+			return { text: 'Set a valid API token (Periskope → Settings → API), then refresh.', actions: ['setToken'] };
+		case 'rateLimited': {
+			const seconds = error.retryAfterMs !== undefined ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : undefined;
+			return { text: seconds ? `Wait ${seconds} s, then retry.` : 'Wait a moment, then retry.', actions: ['retry'] };
+		}
+		case 'network':
+		case 'timeout':
+			return { text: 'Check your connection and the periskope.apiBaseUrl setting, then retry.', actions: ['retry', 'openSettings'] };
+		case 'notFound':
+			return { text: 'The contact may have been deleted: refresh the Contacts view.', actions: ['retry', 'showLog'] };
+		case 'server':
+			return { text: 'Periskope is having trouble; retry in a moment.', actions: ['retry', 'showLog'] };
+		default:
+			return { text: 'Retry; if it keeps failing, the log has the details.', actions: ['retry', 'showLog'] };
+	}
+}
+
+function phoneNumber(contactId: string): string {
+	const formatted = formatNumber(contactId);
+	return formatted.startsWith('+') ? formatted : '';
+}
+
+function typeLabel(rawType: string, isGroup: boolean): string {
+	switch (rawType.toLowerCase()) {
+		case 'user':
+			return 'User';
+		case 'business':
+			return 'Business';
+		case 'group':
+			return 'Group';
+		case '':
+			return isGroup ? 'Group' : 'Unknown';
+		default:
+			return rawType;
+	}
+}
+
+function colorOf(value: unknown): string {
+	if (typeof value !== 'string') return DEFAULT_COLOR;
+	const color = value.trim();
+	return /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(color) ? color.toUpperCase() : DEFAULT_COLOR;
+}
+
+/** First character of the first and last word that start with a letter or digit. */
+export function initialsOf(name: string): string {
+	const words = name.split(/\s+/).filter((w) => /^[\p{L}\p{N}]/u.test(w));
+	const first = (w: string | undefined) => (w ? Array.from(w)[0].toLocaleUpperCase() : '');
+	if (words.length === 0) return first(name.trim()) || '#';
+	return words.length === 1 ? first(words[0]) : first(words[0]) + first(words[words.length - 1]);
+}
+
+function httpsUrl(value: unknown): string | null {
+	if (typeof value !== 'string' || !value.trim()) return null;
+	try {
+		const url = new URL(value.trim());
+		return url.protocol === 'https:' ? url.href : null;
+	} catch {
+		return null;
+	}
+}
+
+function labelsOf(value: unknown): string[] {
+	if (!Array.isArray(value)) return [];
+	const seen = new Set<string>();
+	const labels: string[] = [];
+	for (const item of value) {
+		if (typeof item !== 'string') continue;
+		const label = item.trim();
+		const key = label.toLocaleLowerCase();
+		if (!label || seen.has(key)) continue;
+		seen.add(key);
+		labels.push(label);
+	}
+	return labels;
+}
+
+function flagsOf(contact: Contact): string[] {
+	const flags: string[] = [];
+	if (contact.is_internal === true) flags.push('Internal');
+	if (contact.is_my_contact === true) flags.push('In my contacts');
+	if (contact.is_wa_contact === true) flags.push('On WhatsApp');
+	else if (contact.is_wa_contact === false) flags.push('Not on WhatsApp');
+	if (contact.is_imported === true) flags.push('Imported');
+	if (contact.is_blocked === true) flags.push('Blocked');
+	return flags;
+}
+
+function formatUpdated(value: unknown): { text: string | null; iso: string | null } {
+	if (typeof value !== 'string' || !value.trim()) return { text: null, iso: null };
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime())) return { text: value.trim(), iso: null };
+	const iso = date.toISOString();
+	return { text: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`, iso };
+}

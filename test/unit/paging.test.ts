@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { PeriskopeClient } from '../../src/api/client';
+import { ContactPager, loadAllContacts } from '../../src/api/paging';
+import type { Contact } from '../../src/api/types';
+import type { ParsedPage } from '../../src/api/validate';
+import { startApiDouble } from '../double/server';
+import { contact } from './fixtures';
+
+describe('paging through all contacts', () => {
+	it('loads every contact exactly once and reports the total', async () => {
+		const double = await startApiDouble({ contacts: 1234, token: 't', port: 0 });
+		try {
+			const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => 't' });
+			const result = await loadAllContacts(client, 500);
+			assert.equal(result.seen, 1234);
+			assert.equal(result.reportedTotal, 1234);
+			assert.equal(new Set(result.contacts.map((c) => c.contact_id)).size, 1234);
+			assert.equal(double.requests.length, 3, 'stops on the short last page');
+		} finally {
+			await double.close();
+		}
+	});
+
+	it('survives contacts inserted at the front while paging: no duplicates, nobody lost', async () => {
+		const double = await startApiDouble({ contacts: 100, token: 't', port: 0 });
+		try {
+			const original = new Set(double.contacts.map((c) => c.contact_id));
+			const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => 't' });
+			const pager = new ContactPager(client, 30);
+			const loaded: Contact[] = [];
+			loaded.push(...(await pager.next()).fresh);
+			double.fault({ kind: 'mutate', insert: 7 });
+			while (!pager.done) loaded.push(...(await pager.next()).fresh);
+			const ids = loaded.map((c) => c.contact_id);
+			assert.equal(new Set(ids).size, ids.length, 'no duplicates');
+			for (const id of original) assert.ok(ids.includes(id), `lost ${id}`);
+			assert.equal(pager.reportedTotal, 107);
+		} finally {
+			await double.close();
+		}
+	});
+
+	it('ends when contacts are removed while paging, reporting fewer seen than counted before', async () => {
+		const double = await startApiDouble({ contacts: 100, token: 't', port: 0 });
+		try {
+			const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => 't' });
+			const pager = new ContactPager(client, 30);
+			await pager.next();
+			double.fault({ kind: 'mutate', remove: 10 });
+			let pages = 1;
+			while (!pager.done) {
+				await pager.next();
+				pages++;
+			}
+			assert.ok(pages <= 4);
+			assert.equal(pager.reportedTotal, 90);
+			assert.ok(pager.seenCount <= 100);
+		} finally {
+			await double.close();
+		}
+	});
+
+	it('stops on an empty first page', async () => {
+		const double = await startApiDouble({ contacts: 0, token: 't', port: 0 });
+		try {
+			const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => 't' });
+			const result = await loadAllContacts(client, 100);
+			assert.equal(result.seen, 0);
+			assert.equal(double.requests.length, 1);
+		} finally {
+			await double.close();
+		}
+	});
+
+	it('never loops forever on a server that always returns full pages of the same rows', async () => {
+		const same = Array.from({ length: 10 }, (_, i) => contact(String(1000 + i)));
+		let calls = 0;
+		const liar = {
+			listContacts: async (): Promise<ParsedPage> => {
+				calls++;
+				return { contacts: same.map((c) => ({ ...c })), count: 20, from: 1, to: 10, malformed: 0 };
+			},
+		};
+		const result = await loadAllContacts(liar, 10);
+		assert.equal(result.seen, 10);
+		assert.ok(calls <= 4, `made ${calls} calls`);
+	});
+
+	it('stops when a server without count ignores the offset and replays one full page', async () => {
+		let calls = 0;
+		const replay = {
+			listContacts: async (): Promise<ParsedPage> => {
+				calls++;
+				return { contacts: [contact('1'), contact('2')], count: -1, from: 0, to: 0, malformed: 0 };
+			},
+		};
+		const result = await loadAllContacts(replay, 2);
+		assert.equal(result.seen, 2);
+		assert.equal(calls, 2);
+	});
+
+	it('stops at the page cap when a server without count sends new full pages forever', async () => {
+		let calls = 0;
+		const endless = {
+			listContacts: async (offset: number): Promise<ParsedPage> => {
+				calls++;
+				return { contacts: [contact(String(offset)), contact(String(offset + 1))], count: -1, from: 0, to: 0, malformed: 0 };
+			},
+		};
+		const result = await loadAllContacts(endless, 2, { maxPages: 20 });
+		assert.equal(calls, 20);
+		assert.equal(result.seen, 40);
+	});
+
+	it('drops rows without an id, counts them, and keeps the rest', async () => {
+		const liar = {
+			listContacts: async (): Promise<ParsedPage> => ({ contacts: [contact('1')], count: 2, from: 1, to: 2, malformed: 1 }),
+		};
+		const result = await loadAllContacts(liar, 10);
+		assert.equal(result.seen, 1);
+		assert.equal(result.malformed, 1);
+	});
+});
