@@ -89,6 +89,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 			signedIn = nowSignedIn;
 			setContext(ContextKey.signedIn, signedIn);
 			reload();
+			// An "unauthorized" in the panel clears once the token changes.
+			if (signedIn) panel.refresh();
 		}),
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (!affects(e)) return;
