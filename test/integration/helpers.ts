@@ -1,0 +1,27 @@
+// Small helpers for the integration suite. (Placeholder until the runner lands.)
+import * as fs from 'fs';
+import * as path from 'path';
+
+const RESULTS = path.resolve(__dirname, '../../../test-results');
+
+/** Polls until `predicate` holds, or fails after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await predicate()) return;
+		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+/** Asks the runner for a PNG of the workbench and waits (bounded) until it is written. */
+export async function screenshot(name: string): Promise<void> {
+	const file = path.join(RESULTS, `${name}.png`);
+	try {
+		fs.rmSync(file, { force: true });
+	} catch {
+		// ignore
+	}
+	console.log(`[periskope-screenshot] ${name}`);
+	await waitFor(() => fs.existsSync(file), 10_000, `screenshot ${name}`).catch(() => undefined);
+}
