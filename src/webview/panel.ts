@@ -252,7 +252,8 @@ function visibleText(): string {
 
 function countInjected(): number {
 	let count = 0;
-	for (const node of Array.from(document.querySelectorAll('img, script, iframe, object, embed, frame'))) {
+	// Only where contact data is rendered: VS Code itself adds a script to the document head.
+	for (const node of Array.from(root.querySelectorAll('img, script, iframe, object, embed, frame'))) {
 		if (!own.has(node)) count++;
 	}
 	return count;

@@ -78,7 +78,7 @@ export interface RenderedMessage {
 	contactId: string;
 	/** The visible text of the page (innerText). */
 	text: string;
-	/** img/script/iframe/object/embed elements in the document that the page did not create itself. */
+	/** img/script/iframe/object/embed elements in the rendered content that the page did not create itself. */
 	injectedElements: number;
 }
 
