@@ -127,8 +127,8 @@ function message(key: string, label: string, icon: string, command?: vscode.Comm
 
 function retryingNode(reason: PeriskopeApiError, delayMs: number): MessageNode {
 	const seconds = Math.max(1, Math.round(delayMs / 1000));
-	const why = reason.kind === 'rateLimited' ? 'Rate limited' : reason.kind === 'timeout' ? 'Timed out' : 'Connection problem';
-	return message('retrying', `${why}, retrying in ${seconds} s`, 'watch', undefined, reason.message);
+	const why: Record<string, string> = { rateLimited: 'Rate limited', timeout: 'Timed out', server: `Server error${reason.status ? ` (${reason.status})` : ''}` };
+	return message('retrying', `${why[reason.kind] ?? 'Connection problem'}, retrying in ${seconds} s`, 'watch', undefined, reason.message);
 }
 
 /** A failure as nodes: what happened, and the action that fixes it. */

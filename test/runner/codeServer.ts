@@ -139,7 +139,7 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
 	fs.writeFileSync(path.join(home, 'config.yaml'), 'auth: none\n');
 	fs.writeFileSync(
 		path.join(userDataDir, 'User', 'settings.json'),
-		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none', ...opts.userSettings }, null, 2),
+		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true, ...opts.userSettings }, null, 2),
 	);
 	fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
 	const log = fs.openSync(opts.logFile, 'w');

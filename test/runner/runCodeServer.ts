@@ -37,7 +37,11 @@ async function main(): Promise<number> {
 	};
 	let context: Awaited<ReturnType<typeof launchChromium>> | undefined;
 	try {
-		server = await startCodeServer(install, { logFile: path.join(RESULTS, 'code-server.log') });
+		server = await startCodeServer(install, {
+			logFile: path.join(RESULTS, 'code-server.log'),
+			// Tell the suite's screenshot() that someone takes the pictures it asks for.
+			env: { PERISKOPE_SCREENSHOTS: '1' },
+		});
 		say(`code-server ${server.origin} is healthy (${Math.round((Date.now() - started) / 1000)} s)`);
 		context = await launchChromium(profile);
 		const page = context.pages()[0] ?? (await context.newPage());
@@ -56,7 +60,10 @@ async function main(): Promise<number> {
 					shots = shots.then(() => takeScreenshot(page, name));
 					continue;
 				}
-				if (SUMMARY.test(line.trim())) summary = line.trim();
+				if (SUMMARY.test(line.trim())) {
+					summary = line.trim(); // printed once, last
+					continue;
+				}
 				(type === 'error' ? console.error : console.log)(line);
 			}
 		});
