@@ -259,7 +259,8 @@ function removeMirror(dir: string): void {
 }
 
 function lastLines(text: string | null | undefined, n = 6): string {
-	return (text ?? '').trim().split('\n').slice(-n).join(' | ');
+	// eslint-disable-next-line no-control-regex
+	return (text ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().split('\n').slice(-n).join(' | ');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ export class Report {
 		let line = `${name}: ${shown}${unitText}${note}`;
 		if (opts.target) {
 			const op = opts.target.op === '<=' ? '≤' : '=';
-			line += ` (target ${op} ${formatNumber(opts.target.value)}${unit && unit !== '×' ? ` ${unit}` : unit === '×' ? '×' : ''})`;
+			line += ` (target ${op} ${formatNumber(opts.target.value, opts.target.value % 1 === 0 ? 0 : undefined)}${unit && unit !== '×' ? ` ${unit}` : unit === '×' ? '×' : ''})`;
 			if (value !== null) line += figure.ok ? ' OK' : ' MISS';
 		}
 		console.log(line);

@@ -26,12 +26,16 @@ function isRoot(): boolean {
 	return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-/** Debian packages: chromium to drive the workbench; libkrb5-dev and pkg-config to build code-server's kerberos module. */
+/** Debian packages: chromium (and fonts) to drive the workbench; libkrb5-dev and pkg-config to build code-server's kerberos module. */
 export function ensureSystemPackages(): void {
 	const missing = [
 		['chromium', fs.existsSync(CHROMIUM)],
 		['libkrb5-dev', fs.existsSync('/usr/include/krb5.h') || fs.existsSync('/usr/include/krb5/krb5.h')],
 		['pkg-config', hasCommand('pkg-config')],
+		// Contact names come in many scripts; without these the screenshots show boxes.
+		['fonts-noto-core', fs.existsSync('/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf')],
+		['fonts-noto-cjk', fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')],
+		['fonts-noto-color-emoji', fs.existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf')],
 	].flatMap(([name, present]) => (present ? [] : [name as string]));
 	if (missing.length === 0) return;
 	if (!isRoot()) throw new Error(`Missing Debian packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
