@@ -93,11 +93,16 @@ export function ensureCodeServer(): CodeServerInstall {
 		run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
 			cwd: csDir,
 			// Node 24 first on PATH for the postinstall, and its own headers for node-gyp
-			// (this machine's ~/.npmrc points node-gyp at Node 20's).
-			env: { ...process.env, PATH: `${path.dirname(node)}:${process.env.PATH}`, npm_config_nodedir: nodePkg },
+			// (this machine's ~/.npmrc points node-gyp at Node 20's). Under `npm test` the outer
+			// npm's variables would point the install back at Node 20: drop them.
+			env: { ...withoutNpmVariables(process.env), PATH: `${path.dirname(node)}:${process.env.PATH}`, npm_config_nodedir: nodePkg },
 		});
 	});
 	return { node, entry: path.join(csDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js') };
+}
+
+function withoutNpmVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'));
 }
 
 export function freePort(): Promise<number> {
