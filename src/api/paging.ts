@@ -24,6 +24,7 @@ export class ContactPager {
 	private total = -1;
 	private finished = false;
 	private malformedRows = 0;
+	private changed = false;
 
 	constructor(
 		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
@@ -45,6 +46,13 @@ export class ContactPager {
 	get malformed(): number {
 		return this.malformedRows;
 	}
+	/**
+	 * The org's count moved between pages: contacts were added or removed while we paged, so
+	 * offsets shifted and some rows may have been skipped or be stale. Only a fresh walk is exact.
+	 */
+	get listChanged(): boolean {
+		return this.changed;
+	}
 
 	/** Fetches the next page. Throws PeriskopeApiError; the cursor does not move on failure, so a retry resumes. */
 	async next(opts: RequestOptions = {}): Promise<PageResult> {
@@ -54,7 +62,10 @@ export class ContactPager {
 		const page = await this.client.listContacts(this.offset, this.pageSize, opts);
 		this.pages++;
 		this.offset += page.contacts.length + page.malformed;
-		if (page.count >= 0) this.total = page.count;
+		if (page.count >= 0) {
+			if (this.total >= 0 && page.count !== this.total) this.changed = true;
+			this.total = page.count;
+		}
 		this.malformedRows += page.malformed;
 		const fresh: Contact[] = [];
 		for (const contact of page.contacts) {
@@ -85,6 +96,8 @@ export interface LoadAllResult {
 	/** What the API said the org holds (-1 if unknown): a mismatch means the list changed while paging. */
 	reportedTotal: number;
 	malformed: number;
+	/** The list changed while paging; see ContactPager.listChanged. */
+	listChanged: boolean;
 }
 
 /** Loads every page. */
@@ -100,5 +113,5 @@ export async function loadAllContacts(
 		for (const c of page.fresh) contacts.push(c);
 		opts.onPage?.(page, pager);
 	}
-	return { contacts, seen: pager.seenCount, reportedTotal: pager.reportedTotal, malformed: pager.malformed };
+	return { contacts, seen: pager.seenCount, reportedTotal: pager.reportedTotal, malformed: pager.malformed, listChanged: pager.listChanged };
 }

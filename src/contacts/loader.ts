@@ -50,6 +50,10 @@ export class ContactsLoader {
 	get malformedRows(): number {
 		return this.pager.malformed;
 	}
+	/** Contacts were added or removed while paging: what is loaded may be off until a refresh. */
+	get listChanged(): boolean {
+		return this.pager.listChanged;
+	}
 
 	/** Loads the next page. Joins the page already loading, if any. */
 	loadNextPage(signal?: AbortSignal): Promise<void> {

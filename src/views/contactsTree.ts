@@ -108,6 +108,14 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 		if (this.store.size === 0 && complete) {
 			nodes.push(message('empty', 'No contacts', 'info', undefined, 'this organisation has no contacts yet'));
 		}
+		if (this.loader.malformedRows > 0) {
+			const rows = this.loader.malformedRows;
+			nodes.push(message('malformed', `${rows} row${rows === 1 ? '' : 's'} skipped: no contact id`, 'warning', { command: Command.showLog, title: 'Show Log' }, 'the API sent rows without a usable contact_id'));
+		}
+		if (this.loader.listChanged) {
+			// Offsets shifted under us: some rows may be missing or stale. Say so rather than hide it.
+			nodes.push(message('changed', 'The contact list changed while loading — refresh', 'sync', { command: Command.refresh, title: 'Refresh' }, 'contacts were added or removed on Periskope between pages'));
+		}
 		if (state.status === 'failed') nodes.push(...errorNodes(state.error, true));
 		else if (!complete) {
 			nodes.push({ kind: 'loadMore', loaded: this.store.size, total: this.store.total, loading: state.status === 'loading' });

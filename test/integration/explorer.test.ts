@@ -205,6 +205,24 @@ describe('Contact explorer', function () {
 		await waitFor(async () => (await roots()).some((n) => n.kind === 'group'), 10_000);
 	});
 
+	it('says so when the list changed while paging, and when rows had no id', async () => {
+		await vscode.commands.executeCommand('periskope.refresh');
+		await waitFor(async () => (await roots()).some((n) => n.kind === 'group'), 10_000);
+		// Contacts deleted after page one shift every later offset: some are never seen.
+		double.fault({ kind: 'mutate', remove: 5, at: 0 });
+		await vscode.commands.executeCommand('periskope.loadAll');
+		const keys = (await roots()).flatMap((n) => (n.kind === 'message' ? [n.key] : []));
+		assert.ok(keys.includes('changed'), `nodes: ${keys}`);
+
+		await vscode.commands.executeCommand('periskope.refresh');
+		const page = await (await fetch(`${double.url}/contacts?offset=0&limit=${PAGE}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { contacts: unknown[]; count: number };
+		page.contacts.splice(0, 2, { contact_name: 'no id' }, null);
+		double.fault({ kind: 'status', status: 200, body: page });
+		await waitFor(async () => (await roots()).some((n) => n.kind === 'message' && n.key === 'malformed'), 10_000);
+		assert.equal(api.store.size, PAGE - 2, 'the other rows of the page are kept');
+		await screenshot('tree-changed-and-malformed');
+	});
+
 	it('goes back to the welcome after sign out', async () => {
 		await vscode.commands.executeCommand('periskope.signOut');
 		assert.deepEqual(await roots(), []);

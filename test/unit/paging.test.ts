@@ -16,6 +16,7 @@ describe('paging through all contacts', () => {
 			assert.equal(result.reportedTotal, 1234);
 			assert.equal(new Set(result.contacts.map((c) => c.contact_id)).size, 1234);
 			assert.equal(double.requests.length, 3, 'stops on the short last page');
+			assert.equal(result.listChanged, false);
 		} finally {
 			await double.close();
 		}
@@ -35,6 +36,7 @@ describe('paging through all contacts', () => {
 			assert.equal(new Set(ids).size, ids.length, 'no duplicates');
 			for (const id of original) assert.ok(ids.includes(id), `lost ${id}`);
 			assert.equal(pager.reportedTotal, 107);
+			assert.equal(pager.listChanged, true);
 		} finally {
 			await double.close();
 		}
@@ -54,6 +56,7 @@ describe('paging through all contacts', () => {
 			}
 			assert.ok(pages <= 4);
 			assert.equal(pager.reportedTotal, 90);
+			assert.equal(pager.listChanged, true);
 			assert.ok(pager.seenCount <= 100);
 		} finally {
 			await double.close();
