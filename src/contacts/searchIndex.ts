@@ -41,38 +41,47 @@ export class SearchIndex {
 	private chunks: Chunk[] = [];
 	/** Entry number -> contact id, or undefined once superseded. */
 	private entries: (string | undefined)[] = [];
-	private entryOf = new Map<string, number>();
+	private live = 0;
 
 	get size(): number {
-		return this.entryOf.size;
+		return this.live;
 	}
 
-	/** Adds or replaces contacts. An update leaves a dead entry behind that search skips. */
-	add(contacts: readonly Contact[]): void {
+	/**
+	 * Adds contacts. `replacing` says which of them were indexed before (changed name or labels):
+	 * their old entries are found by a scan, which is rare enough to beat keeping an id -> entry map
+	 * (a few MB at 100,000 contacts).
+	 */
+	add(contacts: readonly Contact[], replacing?: ReadonlySet<string>): void {
 		if (contacts.length === 0) return;
-		const parts: string[] = [];
-		const starts = new Int32Array(contacts.length);
-		const entryIds = new Int32Array(contacts.length);
-		let offset = 0;
-		contacts.forEach((contact, i) => {
-			const previous = this.entryOf.get(contact.contact_id);
-			if (previous !== undefined) this.entries[previous] = undefined;
+		// V8 stores a string with any non-Latin-1 character at two bytes per character: keep
+		// such entries in their own chunk so one Devanagari name does not double a whole page.
+		const narrow = new ChunkBuilder();
+		const wide = new ChunkBuilder();
+		for (const contact of contacts) {
+			if (replacing?.has(contact.contact_id)) {
+				const previous = this.entries.lastIndexOf(contact.contact_id);
+				if (previous !== -1) {
+					this.entries[previous] = undefined;
+					this.live--;
+				}
+			}
 			const entry = this.entries.length;
 			this.entries.push(contact.contact_id);
-			this.entryOf.set(contact.contact_id, entry);
+			this.live++;
 			const text = haystack(contact);
-			parts.push(text);
-			starts[i] = offset;
-			entryIds[i] = entry;
-			offset += text.length;
-		});
-		this.chunks.push({ text: parts.join(''), starts, entryIds });
+			(/[^\u0000-\u00ff]/.test(text) ? wide : narrow).push(text, entry);
+		}
+		for (const builder of [narrow, wide]) {
+			const chunk = builder.build();
+			if (chunk) this.chunks.push(chunk);
+		}
 	}
 
 	clear(): void {
 		this.chunks = [];
 		this.entries = [];
-		this.entryOf.clear();
+		this.live = 0;
 	}
 
 	/** Ids of up to `limit` contacts matching `query`, best first. */
@@ -105,6 +114,25 @@ export class SearchIndex {
 			}
 		}
 		return false;
+	}
+}
+
+class ChunkBuilder {
+	private parts: string[] = [];
+	private starts: number[] = [];
+	private entryIds: number[] = [];
+	private offset = 0;
+
+	push(text: string, entry: number): void {
+		this.parts.push(text);
+		this.starts.push(this.offset);
+		this.entryIds.push(entry);
+		this.offset += text.length;
+	}
+
+	build(): Chunk | undefined {
+		if (this.parts.length === 0) return undefined;
+		return { text: this.parts.join(''), starts: Int32Array.from(this.starts), entryIds: Int32Array.from(this.entryIds) };
 	}
 }
 

@@ -53,6 +53,29 @@ describe('ContactStore', () => {
 		assert.deepEqual(store.search('new').map((c) => c.contact_id), ['1@c.us']);
 	});
 
+	it('re-indexes a renamed contact: the old name no longer finds it', () => {
+		const store = new ContactStore();
+		store.ingest([contact('1', { contact_name: 'Old Name' })]);
+		store.ingest([contact('1', { contact_name: 'New Name' })]);
+		assert.deepEqual(store.search('old'), []);
+		assert.deepEqual(store.search('new').map((c) => c.contact_id), ['1@c.us']);
+		assert.equal(store.search('name').length, 1, 'one entry, not two');
+	});
+
+	it('keeps a compact list row: no avatar URL or label ids, shared strings', () => {
+		const store = new ContactStore();
+		store.ingest([
+			contact('1', { contact_image: 'https://example.com/a.jpg', label_ids: { 'label-x': true }, labels: ['vip'], extra_field: 1 }),
+			contact('2', { labels: ['vip'] }),
+		]);
+		const [a, b] = [store.get('1@c.us')!, store.get('2@c.us')!];
+		assert.equal(a.contact_image, null, 'the detail read brings the avatar');
+		assert.equal(a.label_ids, null);
+		assert.equal(a.extra_field, undefined);
+		assert.equal(a.contact_type, 'user');
+		assert.equal(a.labels[0], b.labels[0]);
+	});
+
 	it('slices a group for "show more"', () => {
 		const store = new ContactStore();
 		store.ingest(Array.from({ length: 10 }, (_, i) => contact(String(100 + i))));
