@@ -2,11 +2,14 @@
 // offsets are rows to skip, rows are deduped by contact_id, and the walk ends on an empty
 // or short page or a hard page bound, so it can neither loop forever nor double-count.
 import type { PeriskopeClient, RequestOptions } from './client';
+import { cancelledError } from './retry';
 import type { Contact } from './types';
 
 export interface PageResult {
-	/** Contacts in this page not seen before in this walk. */
+	/** Contacts in this page not seen before in this walk (empty when a sink took the page). */
 	fresh: Contact[];
+	/** How many rows were new to this walk. */
+	freshCount: number;
 	/** Rows in the page, including duplicates of earlier pages. */
 	rows: number;
 	/** Rows dropped for having no usable id. */
@@ -17,10 +20,26 @@ export interface PageResult {
 	done: boolean;
 }
 
+/**
+ * Takes each page's rows and says how many were new. The loader's store is the sink: it already
+ * knows every id it holds, so 100,000 ids are neither kept twice nor looked up twice per load.
+ */
+export type PageSink = (rows: readonly Contact[], total: number) => number;
+
+export interface PagerOptions {
+	/** Hard stop for a server that never ends a walk (no count, endless full pages). */
+	maxPages?: number;
+	/** Where rows go; without one the pager dedupes with its own id set and returns `fresh`. */
+	sink?: PageSink;
+}
+
 export class ContactPager {
 	private offset = 0;
 	private pages = 0;
 	private readonly seen = new Set<string>();
+	private seenTotal = 0;
+	private readonly maxPages: number;
+	private readonly sink: PageSink | undefined;
 	private total = -1;
 	private finished = false;
 	private malformedRows = 0;
@@ -29,16 +48,18 @@ export class ContactPager {
 	constructor(
 		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
 		private readonly pageSize: number,
-		/** Hard stop for a server that never ends a walk (no count, endless full pages). */
-		private readonly maxPages = 10_000,
-	) {}
+		options: PagerOptions = {},
+	) {
+		this.maxPages = options.maxPages ?? 10_000;
+		this.sink = options.sink;
+	}
 
 	get done(): boolean {
 		return this.finished;
 	}
 	/** Distinct contacts seen so far. */
 	get seenCount(): number {
-		return this.seen.size;
+		return this.seenTotal;
 	}
 	get reportedTotal(): number {
 		return this.total;
@@ -54,12 +75,17 @@ export class ContactPager {
 		return this.changed;
 	}
 
-	/** Fetches the next page. Throws PeriskopeApiError; the cursor does not move on failure, so a retry resumes. */
+	/**
+	 * Fetches the next page and hands it to the sink, if any. Throws PeriskopeApiError; the cursor
+	 * does not move on failure or cancellation, so a retry resumes at the same page.
+	 */
 	async next(opts: RequestOptions = {}): Promise<PageResult> {
 		if (this.finished) {
-			return { fresh: [], rows: 0, malformed: 0, total: this.total, done: true };
+			return { fresh: [], freshCount: 0, rows: 0, malformed: 0, total: this.total, done: true };
 		}
 		const page = await this.client.listContacts(this.offset, this.pageSize, opts);
+		// Cancelled while the page was parsed: deliver nothing (the sink may belong to a reset store).
+		if (opts.signal?.aborted) throw cancelledError();
 		this.pages++;
 		this.offset += page.contacts.length + page.malformed;
 		if (page.count >= 0) {
@@ -68,12 +94,18 @@ export class ContactPager {
 		}
 		this.malformedRows += page.malformed;
 		const fresh: Contact[] = [];
-		for (const contact of page.contacts) {
-			if (!this.seen.has(contact.contact_id)) {
+		let freshCount: number;
+		if (this.sink) {
+			freshCount = this.sink(page.contacts, this.total);
+		} else {
+			for (const contact of page.contacts) {
+				const before = this.seen.size;
 				this.seen.add(contact.contact_id);
-				fresh.push(contact);
+				if (this.seen.size > before) fresh.push(contact);
 			}
+			freshCount = fresh.length;
 		}
+		this.seenTotal += freshCount;
 		const rows = page.contacts.length + page.malformed;
 		// A list that grows while we page can keep adding pages; bound the walk by what the
 		// API said plus slack, so a server that never returns a short page cannot trap us.
@@ -84,8 +116,8 @@ export class ContactPager {
 			(this.total >= 0 && this.offset >= this.total) ||
 			this.pages >= Math.min(pageBound, this.maxPages) ||
 			// A full page of rows we already have: the server ignores offset or replays; stop.
-			(fresh.length === 0 && page.contacts.length > 0);
-		return { fresh, rows, malformed: page.malformed, total: this.total, done: this.finished };
+			(freshCount === 0 && page.contacts.length > 0);
+		return { fresh, freshCount, rows, malformed: page.malformed, total: this.total, done: this.finished };
 	}
 }
 
@@ -106,7 +138,7 @@ export async function loadAllContacts(
 	pageSize: number,
 	opts: RequestOptions & { maxPages?: number; onPage?: (page: PageResult, pager: ContactPager) => void } = {},
 ): Promise<LoadAllResult> {
-	const pager = new ContactPager(client, pageSize, opts.maxPages);
+	const pager = new ContactPager(client, pageSize, { maxPages: opts.maxPages });
 	const contacts: Contact[] = [];
 	while (!pager.done) {
 		const page = await pager.next(opts);

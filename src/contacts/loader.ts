@@ -33,7 +33,7 @@ export class ContactsLoader {
 		private readonly client: () => Pick<PeriskopeClient, 'listContacts'>,
 		private pageSize: number,
 	) {
-		this.pager = new ContactPager(this.client(), pageSize);
+		this.pager = this.newPager();
 	}
 
 	get state(): LoadState {
@@ -82,10 +82,23 @@ export class ContactsLoader {
 		this.generation = new AbortController();
 		this.inFlight = undefined;
 		this.pageSize = pageSize;
-		this.pager = new ContactPager(this.client(), pageSize);
+		this.pager = this.newPager();
 		this.loadedOnce = false;
 		this.store.clear();
 		this.setState({ status: 'idle' });
+	}
+
+	/**
+	 * Pages go straight into the store, which dedupes them: it holds exactly what this walk
+	 * delivered (reset clears both). A row repeated by a shifted page refreshes its copy.
+	 */
+	private newPager(): ContactPager {
+		return new ContactPager(this.client(), this.pageSize, {
+			sink: (rows, total) => {
+				this.store.total = total >= 0 ? total : undefined;
+				return this.store.ingest(rows).added;
+			},
+		});
 	}
 
 	private async fetchPage(signal?: AbortSignal): Promise<void> {
@@ -94,13 +107,11 @@ export class ContactsLoader {
 		const combined = signal ? AbortSignal.any([signal, generation]) : generation;
 		this.setState({ status: 'loading' });
 		try {
-			const page = await pager.next({
+			await pager.next({
 				signal: combined,
 				onRetry: (n: RetryNotice) => this.setState({ status: 'loading', retry: { delayMs: n.delayMs, reason: n.error } }),
 			});
 			if (generation.aborted) return;
-			this.store.total = page.total >= 0 ? page.total : undefined;
-			this.store.ingest(page.fresh);
 			this.loadedOnce = true;
 			this.setState({ status: 'idle' });
 		} catch (e) {

@@ -42,6 +42,27 @@ describe('ContactsLoader', () => {
 		assert.deepEqual(api.calls, [0, 10, 20]);
 	});
 
+	it('dedupes pages in the store: rows shifted by an insert are counted once and refresh their copy', async () => {
+		const api = fakeApi(30);
+		const store = new ContactStore();
+		const loader = new ContactsLoader(store, () => api, 10);
+		await loader.loadNextPage();
+		// Three contacts are inserted at the front: the next page repeats the last three rows.
+		const listContacts = api.listContacts;
+		api.listContacts = async (offset, limit, opts) => listContacts(offset - 3, limit, opts);
+		const changes: number[] = [];
+		store.onDidChange((c) => changes.push(c.added + c.updated));
+		await loader.loadNextPage();
+		assert.equal(store.size, 17, 'ten, then seven new');
+		assert.deepEqual(changes, [10], 'seven added, three refreshed');
+		assert.equal(loader.hasMore, true, 'a page with new rows does not end the walk');
+		// After a reset the same ids are new again.
+		loader.reset();
+		api.listContacts = listContacts;
+		await loader.loadNextPage();
+		assert.equal(store.size, 10);
+	});
+
 	it('joins a page already loading instead of fetching it twice', async () => {
 		const api = fakeApi(25);
 		const loader = new ContactsLoader(new ContactStore(), () => api, 10);

@@ -42,6 +42,54 @@ describe('paging through all contacts', () => {
 		}
 	});
 
+	it('hands pages to a sink, which says how many rows were new', async () => {
+		let offsets = 0;
+		const client = {
+			async listContacts(offset: number): Promise<ParsedPage> {
+				offsets++;
+				// The second page replays the first: the sink reports nothing new and the walk stops.
+				const contacts = offset < 4 ? [contact('1'), contact('2'), contact('2'), contact('3')] : [contact('1'), contact('2'), contact('3'), contact('3')];
+				return { contacts, count: -1, from: offset + 1, to: offset + 4, malformed: 0 };
+			},
+		};
+		const held = new Set<string>();
+		const received: number[] = [];
+		const pager = new ContactPager(client, 4, {
+			sink: (rows) => {
+				received.push(rows.length);
+				const before = held.size;
+				for (const row of rows) held.add(row.contact_id);
+				return held.size - before;
+			},
+		});
+		const first = await pager.next();
+		assert.equal(first.freshCount, 3);
+		assert.deepEqual(first.fresh, [], 'the sink has the rows');
+		const second = await pager.next();
+		assert.equal(second.freshCount, 0);
+		assert.equal(second.done, true, 'a full page of known rows ends the walk');
+		assert.deepEqual(received, [4, 4]);
+		assert.equal(pager.seenCount, 3);
+		assert.equal(offsets, 2);
+	});
+
+	it('delivers nothing and keeps its place when cancelled while a page arrives', async () => {
+		const controller = new AbortController();
+		const client = {
+			async listContacts(offset: number): Promise<ParsedPage> {
+				controller.abort(); // the user cancels while this page is on its way
+				return { contacts: [contact(String(offset + 1))], count: 2, from: offset + 1, to: offset + 1, malformed: 0 };
+			},
+		};
+		let delivered = 0;
+		const pager = new ContactPager(client, 1, { sink: (rows) => (delivered += rows.length) });
+		await assert.rejects(pager.next({ signal: controller.signal }), { kind: 'cancelled' });
+		assert.equal(delivered, 0);
+		const page = await pager.next();
+		assert.equal(page.freshCount, 1);
+		assert.equal(delivered, 1, 'the same page, delivered once');
+	});
+
 	it('ends when contacts are removed while paging, reporting fewer seen than counted before', async () => {
 		const double = await startApiDouble({ contacts: 100, token: 't', port: 0 });
 		try {
