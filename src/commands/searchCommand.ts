@@ -35,6 +35,7 @@ export class ContactSearch implements vscode.Disposable {
 	private readonly disposables: vscode.Disposable[] = [this.quickPick];
 	private readonly loading = new AbortController();
 	private renderTimer: ReturnType<typeof setTimeout> | undefined;
+	private prepareTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly closed: Promise<void>;
 
 	constructor(private readonly deps: SearchDeps, initialQuery = '') {
@@ -66,6 +67,8 @@ export class ContactSearch implements vscode.Disposable {
 		);
 		this.render();
 		qp.show();
+		// Index what is loaded while the user starts typing, not on the first keystroke.
+		this.prepareTimer = setTimeout(() => deps.store.prepareSearch(), 0);
 		void this.loadRest();
 	}
 
@@ -95,7 +98,11 @@ export class ContactSearch implements vscode.Disposable {
 	}
 
 	private scheduleRender(): void {
-		this.renderTimer ??= setTimeout(() => this.render(), 80);
+		this.renderTimer ??= setTimeout(() => {
+			this.render();
+			// Pages arriving in the background are indexed as they come, a few ms each.
+			this.deps.store.prepareSearch();
+		}, 80);
 	}
 
 	private updateTitle(): void {
@@ -148,6 +155,7 @@ export class ContactSearch implements vscode.Disposable {
 	dispose(): void {
 		this.loading.abort();
 		if (this.renderTimer) clearTimeout(this.renderTimer);
+		if (this.prepareTimer) clearTimeout(this.prepareTimer);
 		for (const d of this.disposables) d.dispose();
 		this.disposables.length = 0;
 	}

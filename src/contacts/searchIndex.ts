@@ -1,7 +1,7 @@
 // Substring search over name, number and labels without a per-contact scan: each ingest
 // appends one chunk string of folded "haystacks" and V8's indexOf walks chunks natively.
-// Passes run in rank order (name starts with the query, a word starts with it, anywhere),
-// and stop as soon as `limit` results are found.
+// One sweep finds every match and ranks it by the character before it (name start, word or
+// field start, anywhere); it stops once `limit` name-start matches are in hand.
 import type { Contact } from '../api/types';
 import { bareNumber } from './format';
 
@@ -43,23 +43,42 @@ export class SearchIndex {
 	private entries: (string | undefined)[] = [];
 	private live = 0;
 
+	/**
+	 * Contacts added but not yet indexed. The index is built on the first search after them, not
+	 * on ingest: loading pages for the tree stays cheap, and a user who never searches never pays.
+	 */
+	private pending: Contact[] = [];
+	private pendingReplacing = new Set<string>();
+
+	/** Contacts indexed, counting those still pending. */
 	get size(): number {
-		return this.live;
+		return this.live + this.pending.length - this.pendingReplacing.size;
+	}
+
+	/** Queues contacts for indexing. `replacing` says which of them were indexed before (changed name or labels). */
+	add(contacts: readonly Contact[], replacing?: ReadonlySet<string>): void {
+		for (const contact of contacts) this.pending.push(contact);
+		if (replacing) for (const id of replacing) this.pendingReplacing.add(id);
 	}
 
 	/**
-	 * Adds contacts. `replacing` says which of them were indexed before (changed name or labels):
-	 * their old entries are found by a scan, which is rare enough to beat keeping an id -> entry map
-	 * (a few MB at 100,000 contacts).
+	 * Indexes what is pending (search does this itself; callers may do it ahead of a search).
+	 * A replaced contact's old entry is found by a scan, which is rare enough to beat keeping an
+	 * id -> entry map (a few MB at 100,000 contacts).
 	 */
-	add(contacts: readonly Contact[], replacing?: ReadonlySet<string>): void {
-		if (contacts.length === 0) return;
+	flush(): void {
+		if (this.pending.length === 0) return;
+		const contacts = this.pending;
+		const replacing = this.pendingReplacing;
+		this.pending = [];
+		this.pendingReplacing = new Set();
 		// V8 stores a string with any non-Latin-1 character at two bytes per character: keep
-		// such entries in their own chunk so one Devanagari name does not double a whole page.
-		const narrow = new ChunkBuilder();
-		const wide = new ChunkBuilder();
+		// such entries in their own chunks so one Devanagari name does not double a whole page.
+		// Chunks stay a few thousand entries long, so no string grows without bound.
+		let narrow = new ChunkBuilder();
+		let wide = new ChunkBuilder();
 		for (const contact of contacts) {
-			if (replacing?.has(contact.contact_id)) {
+			if (replacing.has(contact.contact_id)) {
 				const previous = this.entries.lastIndexOf(contact.contact_id);
 				if (previous !== -1) {
 					this.entries[previous] = undefined;
@@ -70,7 +89,13 @@ export class SearchIndex {
 			this.entries.push(contact.contact_id);
 			this.live++;
 			const text = haystack(contact);
-			(/[^\u0000-\u00ff]/.test(text) ? wide : narrow).push(text, entry);
+			const builder = /[^\u0000-\u00ff]/.test(text) ? wide : narrow;
+			builder.push(text, entry);
+			if (builder.length >= CHUNK_ENTRIES) {
+				this.chunks.push(builder.build()!);
+				if (builder === narrow) narrow = new ChunkBuilder();
+				else wide = new ChunkBuilder();
+			}
 		}
 		for (const builder of [narrow, wide]) {
 			const chunk = builder.build();
@@ -79,6 +104,8 @@ export class SearchIndex {
 	}
 
 	clear(): void {
+		this.pending = [];
+		this.pendingReplacing = new Set();
 		this.chunks = [];
 		this.entries = [];
 		this.live = 0;
@@ -88,40 +115,79 @@ export class SearchIndex {
 	search(query: string, limit: number): string[] {
 		const q = foldQuery(query);
 		if (!q || limit <= 0) return [];
-		const found = new Set<number>();
-		for (const needle of [ENTRY + q, ' ' + q, q]) {
-			if (this.collect(needle, found, limit)) break;
-		}
-		const ids: string[] = [];
-		for (const entry of found) ids.push(this.entries[entry]!);
-		return ids;
-	}
-
-	/** Adds entries containing `needle` to `found`; true once `limit` is reached. */
-	private collect(needle: string, found: Set<number>, limit: number): boolean {
+		this.flush();
+		// ranked[r]: entries whose best match has rank r, in load order; each needs at most `limit`.
+		const ranked: number[][] = [[], [], []];
+		let needle = q;
+		let worst = RANK_ANYWHERE; // the worst rank still worth collecting
 		for (const chunk of this.chunks) {
-			let at = chunk.text.indexOf(needle);
+			const { text, starts, entryIds } = chunk;
+			let at = text.indexOf(needle);
 			while (at !== -1) {
-				const slot = entrySlot(chunk.starts, at);
-				const entry = chunk.entryIds[slot];
-				if (this.entries[entry] !== undefined && !found.has(entry)) {
-					found.add(entry);
-					if (found.size >= limit) return true;
+				const slot = entrySlot(starts, at);
+				const end = slot + 1 < starts.length ? starts[slot + 1] : text.length;
+				const entry = entryIds[slot];
+				if (this.entries[entry] !== undefined) {
+					// The first match in an entry may not be its best ("hannah anna" for "anna").
+					let rank = rankAt(text, at, needle !== q);
+					for (let next = at; rank > RANK_NAME_START; ) {
+						next = text.indexOf(q, next + 1);
+						if (next === -1 || next + q.length > end) break;
+						rank = Math.min(rank, rankAt(text, next, false));
+					}
+					if (rank <= worst && ranked[rank].length < limit) {
+						ranked[rank].push(entry);
+						if (ranked[RANK_NAME_START].length >= limit) return this.idsOf(ranked, limit);
+						// Once a rank is full, nothing at that rank or worse can make the cut.
+						while (worst > RANK_NAME_START && ranked[worst].length >= limit) worst--;
+						// Only name starts still count: let indexOf look for "\nq" directly.
+						if (worst === RANK_NAME_START && needle === q) needle = ENTRY + q;
+					}
 				}
-				// Skip to the next entry: one match per entry is enough.
-				const next = slot + 1 < chunk.starts.length ? chunk.starts[slot + 1] : chunk.text.length;
-				at = chunk.text.indexOf(needle, next);
+				// One result per entry: go on from the next entry.
+				at = text.indexOf(needle, end);
 			}
 		}
-		return false;
+		return this.idsOf(ranked, limit);
+	}
+
+	private idsOf(ranked: number[][], limit: number): string[] {
+		const ids: string[] = [];
+		for (const entries of ranked) {
+			for (const entry of entries) {
+				if (ids.length >= limit) return ids;
+				ids.push(this.entries[entry]!);
+			}
+		}
+		return ids;
 	}
 }
+
+const RANK_NAME_START = 0;
+const RANK_WORD_START = 1;
+const RANK_ANYWHERE = 2;
+
+/** How good a match at `at` is, from the character before it. */
+function rankAt(text: string, at: number, needleHasEntryMark: boolean): number {
+	if (needleHasEntryMark) return RANK_NAME_START;
+	const before = text.charCodeAt(at - 1);
+	if (before === 10 /* \n */) return RANK_NAME_START;
+	if (before === 32 /* space */ || before === 9 /* \t */) return RANK_WORD_START;
+	return RANK_ANYWHERE;
+}
+
+/** Entries per chunk string, so a flush of 100,000 contacts does not make one 4 MB string. */
+const CHUNK_ENTRIES = 4000;
 
 class ChunkBuilder {
 	private parts: string[] = [];
 	private starts: number[] = [];
 	private entryIds: number[] = [];
 	private offset = 0;
+
+	get length(): number {
+		return this.parts.length;
+	}
 
 	push(text: string, entry: number): void {
 		this.parts.push(text);

@@ -66,6 +66,8 @@ export class ContactStore {
 	private reportedTotal = -1;
 	private readonly strings = new Map<string, string>();
 	private readonly labelSets = new Map<string, string[]>();
+	private readonly typeKeyCache = new Map<string | null, string[]>();
+	private readonly labelKeyCache = new WeakMap<string[], string[]>();
 
 	readonly onDidChange = this.changed.event;
 
@@ -87,38 +89,71 @@ export class ContactStore {
 		return this.byId.get(id);
 	}
 
+	has(id: string): boolean {
+		return this.byId.has(id);
+	}
+
 	/** Adds a page (or any batch). A contact seen before is replaced and regrouped if its type or labels changed. */
 	ingest(page: readonly Contact[]): StoreChange {
 		let added = 0;
 		let updated = 0;
 		const indexed: Contact[] = [];
 		const reindexed = new Set<string>();
+		const { type, label } = this.groupings;
 		for (const raw of page) {
 			const contact = this.compact(raw);
 			const id = contact.contact_id;
 			const previous = this.byId.get(id);
 			this.byId.set(id, contact);
-			for (const grouping of Object.values(this.groupings)) {
-				const keys = groupKeysOf(contact, grouping.by);
-				if (previous) {
-					const oldKeys = groupKeysOf(previous, grouping.by);
-					if (sameKeys(oldKeys, keys)) continue;
-					grouping.remove(id, oldKeys);
-				}
-				grouping.add(contact, keys);
+			const typeKeys = this.typeKeys(contact);
+			const labelKeys = this.labelKeys(contact);
+			if (previous === undefined) {
+				type.add(contact, typeKeys);
+				label.add(contact, labelKeys);
+				indexed.push(contact);
+				added++;
+				continue;
 			}
-			if (!previous) indexed.push(contact);
-			else if (searchable(previous) !== searchable(contact)) {
+			const oldTypeKeys = this.typeKeys(previous);
+			if (!sameKeys(oldTypeKeys, typeKeys)) {
+				type.remove(id, oldTypeKeys);
+				type.add(contact, typeKeys);
+			}
+			const oldLabelKeys = this.labelKeys(previous);
+			if (!sameKeys(oldLabelKeys, labelKeys)) {
+				label.remove(id, oldLabelKeys);
+				label.add(contact, labelKeys);
+			}
+			if (searchable(previous) !== searchable(contact)) {
 				indexed.push(contact);
 				reindexed.add(id);
 			}
-			if (previous) updated++;
-			else added++;
+			updated++;
 		}
 		this.index.add(indexed, reindexed);
 		const change = { added, updated, cleared: false };
 		if (added || updated) this.changed.fire(change);
 		return change;
+	}
+
+	/** Group keys per distinct type string and per shared label set: an org has few of either. */
+	private typeKeys(contact: Contact): string[] {
+		let keys = this.typeKeyCache.get(contact.contact_type);
+		if (keys === undefined) {
+			keys = groupKeysOf(contact, 'type');
+			if (this.typeKeyCache.size < 10_000) this.typeKeyCache.set(contact.contact_type, keys);
+		}
+		return keys;
+	}
+
+	private labelKeys(contact: Contact): string[] {
+		let keys = this.labelKeyCache.get(contact.labels);
+		if (keys === undefined) {
+			keys = groupKeysOf(contact, 'label');
+			// Only the shared (frozen) label sets are worth remembering.
+			if (Object.isFrozen(contact.labels)) this.labelKeyCache.set(contact.labels, keys);
+		}
+		return keys;
 	}
 
 	/**
@@ -147,8 +182,10 @@ export class ContactStore {
 	/** Identical label lists share one frozen array: an org has few distinct combinations. */
 	private labelSet(labels: string[]): string[] {
 		if (labels.length === 0) return NO_LABELS;
-		const key = labels.join('\u0000');
+		const key = labels.length === 1 ? labels[0] : labels.join('\u0000');
 		let shared = this.labelSets.get(key);
+		// A label holding the separator could collide with a list of two: compare before sharing.
+		if (shared !== undefined && !sameKeys(shared, labels)) return labels;
 		if (shared === undefined) {
 			shared = Object.freeze(labels.map((l) => this.intern(l)!)) as string[];
 			if (this.labelSets.size < 10_000) this.labelSets.set(key, shared);
@@ -178,6 +215,7 @@ export class ContactStore {
 		this.index.clear();
 		this.strings.clear();
 		this.labelSets.clear();
+		this.typeKeyCache.clear();
 		this.reportedTotal = -1;
 		this.changed.fire({ added: 0, updated: 0, cleared: true });
 	}
@@ -210,6 +248,14 @@ export class ContactStore {
 		return out;
 	}
 
+	/**
+	 * Builds the search index for contacts not indexed yet (it is built lazily, on the first
+	 * search after an ingest). Call when a search is about to start, so the first keystroke is quick.
+	 */
+	prepareSearch(): void {
+		this.index.flush();
+	}
+
 	/** Up to `limit` contacts matching a name, number or label fragment, best first. */
 	search(query: string, limit = 50): Contact[] {
 		return this.index.search(query, limit).map((id) => this.byId.get(id)!);
@@ -222,8 +268,11 @@ export class ContactStore {
 
 const NO_LABELS = Object.freeze([]) as unknown as string[];
 
-function sameKeys(a: string[], b: string[]): boolean {
-	return a.length === b.length && a.every((k, i) => k === b[i]);
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 function searchable(c: Contact): string {

@@ -25,6 +25,26 @@ describe('contact search', () => {
 		assert.deepEqual(ids(storeWith().search('risk')), ['919289665999', '6282123235653', '447403688342']);
 	});
 
+	it("ranks a contact by its best match, not its first", () => {
+		const store = new ContactStore();
+		store.ingest([
+			contact('911111111111', { contact_name: 'Joanna' }), // infix only
+			contact('912222222222', { contact_name: 'Hannah Anna' }), // infix first, then a word start
+			contact('913333333333', { contact_name: 'Anna Lee' }), // name start
+			contact('914444444444', { contact_name: 'Team', labels: ['annapurna'] }), // label start
+		]);
+		assert.deepEqual(ids(store.search('anna')), ['913333333333', '912222222222', '914444444444', '911111111111']);
+	});
+
+	it('keeps rank order when the limit cuts the list', () => {
+		const store = new ContactStore();
+		// 30 infix matches load first, then 3 name starts: the name starts still come first.
+		store.ingest(Array.from({ length: 30 }, (_, i) => contact(`9150000000${String(i).padStart(2, '0')}`, { contact_name: `Joanna ${i}` })));
+		store.ingest(['Anna A', 'Anna B', 'Anna C'].map((name, i) => contact(`91600000000${i}`, { contact_name: name })));
+		const top = store.search('anna', 5).map((c) => c.contact_name);
+		assert.deepEqual(top, ['Anna A', 'Anna B', 'Anna C', 'Joanna 0', 'Joanna 1']);
+	});
+
 	it('finds by number fragment, ignoring +, spaces and dashes', () => {
 		assert.deepEqual(ids(storeWith().search('+91 95378')), ['919537851844']);
 		assert.deepEqual(ids(storeWith().search('1962-29')), ['919319622936']);

@@ -62,6 +62,24 @@ describe('ContactStore', () => {
 		assert.equal(store.search('name').length, 1, 'one entry, not two');
 	});
 
+	it('re-indexes a contact renamed after the index was built', () => {
+		const store = new ContactStore();
+		store.ingest([contact('1', { contact_name: 'Old Name' }), contact('2', { contact_name: 'Other' })]);
+		assert.deepEqual(store.search('old').map((c) => c.contact_id), ['1@c.us'], 'builds the index');
+		store.ingest([contact('1', { contact_name: 'New Name', labels: ['vip'] })]);
+		assert.deepEqual(store.search('old'), []);
+		assert.deepEqual(store.search('vip').map((c) => c.contact_name), ['New Name']);
+		assert.equal(store.search('name').length, 1, 'one entry, not two');
+	});
+
+	it('shares label lists without mixing up a label that holds the separator', () => {
+		const store = new ContactStore();
+		store.ingest([contact('1', { labels: ['a', 'b'] }), contact('2', { labels: ['a\u0000b'] }), contact('3', { labels: ['a', 'b'] })]);
+		assert.deepEqual(store.get('2@c.us')?.labels, ['a\u0000b']);
+		assert.equal(store.get('1@c.us')?.labels, store.get('3@c.us')?.labels, 'one shared array');
+		assert.deepEqual(store.groups('label').map((g) => [g.key, g.count]), [['a', 2], ['a\u0000b', 1], ['b', 2]]);
+	});
+
 	it('keeps a compact list row: no avatar URL or label ids, shared strings', () => {
 		const store = new ContactStore();
 		store.ingest([
