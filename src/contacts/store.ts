@@ -93,7 +93,10 @@ export class ContactStore {
 		return this.byId.has(id);
 	}
 
-	/** Adds a page (or any batch). A contact seen before is replaced and regrouped if its type or labels changed. */
+	/**
+	 * Adds a page (or any batch) and takes ownership of its rows (they are compacted in place).
+	 * A contact seen before is replaced and regrouped if its type or labels changed.
+	 */
 	ingest(page: readonly Contact[]): StoreChange {
 		let added = 0;
 		let updated = 0;
@@ -157,26 +160,19 @@ export class ContactStore {
 	}
 
 	/**
-	 * The list row as the store keeps it: what the views need, with repeated strings shared.
-	 * The avatar URL (long, and it expires), label_ids and unknown fields are left to the
-	 * single-contact read the detail panel makes; at 100,000 contacts this halves the memory.
+	 * Turns a row into the list row the store keeps, in place (the store owns what it ingests;
+	 * a copy of every row would double the garbage of a 100,000-contact load). The avatar URL
+	 * (long, and it expires) and label_ids are left to the single-contact read the detail panel
+	 * makes, and repeated strings are shared: at 100,000 contacts this halves the memory.
 	 */
 	private compact(c: Contact): Contact {
-		return {
-			contact_id: c.contact_id,
-			contact_name: c.contact_name,
-			contact_type: this.intern(c.contact_type),
-			contact_color: this.intern(c.contact_color),
-			contact_image: null,
-			is_imported: c.is_imported,
-			is_internal: c.is_internal,
-			is_my_contact: c.is_my_contact,
-			is_wa_contact: c.is_wa_contact,
-			label_ids: null,
-			labels: this.labelSet(c.labels),
-			org_id: this.intern(c.org_id),
-			updated_at: c.updated_at,
-		};
+		c.contact_type = this.intern(c.contact_type);
+		c.contact_color = this.intern(c.contact_color);
+		c.contact_image = null;
+		c.label_ids = null;
+		c.labels = this.labelSet(c.labels);
+		c.org_id = this.intern(c.org_id);
+		return c;
 	}
 
 	/** Identical label lists share one frozen array: an org has few distinct combinations. */

@@ -80,7 +80,7 @@ describe('ContactStore', () => {
 		assert.deepEqual(store.groups('label').map((g) => [g.key, g.count]), [['a', 2], ['a\u0000b', 1], ['b', 2]]);
 	});
 
-	it('keeps a compact list row: no avatar URL or label ids, shared strings', () => {
+	it('keeps a compact list row: no avatar URL or label ids, shared strings, unknown fields kept', () => {
 		const store = new ContactStore();
 		store.ingest([
 			contact('1', { contact_image: 'https://example.com/a.jpg', label_ids: { 'label-x': true }, labels: ['vip'], extra_field: 1 }),
@@ -89,7 +89,7 @@ describe('ContactStore', () => {
 		const [a, b] = [store.get('1@c.us')!, store.get('2@c.us')!];
 		assert.equal(a.contact_image, null, 'the detail read brings the avatar');
 		assert.equal(a.label_ids, null);
-		assert.equal(a.extra_field, undefined);
+		assert.equal(a.extra_field, 1, 'unknown fields pass through');
 		assert.equal(a.contact_type, 'user');
 		assert.equal(a.labels[0], b.labels[0]);
 	});
