@@ -30,11 +30,19 @@ function foldQuery(query: string): string {
 	return fold(query).replace(/[\t\n]/g, ' ');
 }
 
+/** The folded labels part of an entry, per shared label list (the store shares identical lists). */
+const labelParts = new WeakMap<readonly string[], string>();
+
 function haystack(contact: Contact): string {
-	const name = contact.contact_name ? fold(contact.contact_name).replace(/[\t\n]/g, ' ') : '';
-	let text = ENTRY + name + FIELD + bareNumber(contact.contact_id);
-	for (const label of contact.labels) text += FIELD + fold(label);
-	return text;
+	// fold() turns tabs and newlines into spaces, so a name cannot fake an entry or field mark.
+	const name = contact.contact_name ? fold(contact.contact_name) : '';
+	let labels = labelParts.get(contact.labels);
+	if (labels === undefined) {
+		labels = '';
+		for (const label of contact.labels) labels += FIELD + fold(label);
+		if (Object.isFrozen(contact.labels)) labelParts.set(contact.labels, labels);
+	}
+	return ENTRY + name + FIELD + bareNumber(contact.contact_id) + labels;
 }
 
 export class SearchIndex {

@@ -67,6 +67,7 @@ export class ContactStore {
 	private readonly strings = new Map<string, string>();
 	private readonly labelSets = new Map<string, string[]>();
 	private readonly typeKeyCache = new Map<string | null, string[]>();
+	private lastRow: Contact | undefined;
 	private readonly labelKeyCache = new WeakMap<string[], string[]>();
 
 	readonly onDidChange = this.changed.event;
@@ -166,12 +167,16 @@ export class ContactStore {
 	 * makes, and repeated strings are shared: at 100,000 contacts this halves the memory.
 	 */
 	private compact(c: Contact): Contact {
-		c.contact_type = this.intern(c.contact_type);
+		// Rows in a page mostly share the org id and often the type: compare with the row
+		// before first, a cheap string compare instead of a hash lookup.
+		const before = this.lastRow;
+		c.contact_type = before && c.contact_type === before.contact_type ? before.contact_type : this.intern(c.contact_type);
 		c.contact_color = this.intern(c.contact_color);
 		c.contact_image = null;
 		c.label_ids = null;
 		c.labels = this.labelSet(c.labels);
-		c.org_id = this.intern(c.org_id);
+		c.org_id = before && c.org_id === before.org_id ? before.org_id : this.intern(c.org_id);
+		this.lastRow = c;
 		return c;
 	}
 
@@ -212,6 +217,7 @@ export class ContactStore {
 		this.strings.clear();
 		this.labelSets.clear();
 		this.typeKeyCache.clear();
+		this.lastRow = undefined;
 		this.reportedTotal = -1;
 		this.changed.fire({ added: 0, updated: 0, cleared: true });
 	}
