@@ -2,7 +2,7 @@
 // the remaining pages in the background while the user types.
 import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
-import { displayName, formatNumber } from '../contacts/format';
+import { displayName, formatNumber, rowLabel } from '../contacts/format';
 import type { ContactsLoader } from '../contacts/loader';
 import type { ContactStore } from '../contacts/store';
 
@@ -165,7 +165,7 @@ function toItem(c: Contact): ContactItem {
 	const named = !!c.contact_name?.trim();
 	const labels = c.labels.length ? `$(tag) ${plain(c.labels.join(', '))}` : '';
 	return {
-		label: plain(displayName(c)),
+		label: plain(rowLabel(c)),
 		description: named ? formatNumber(c.contact_id) : undefined,
 		detail: [c.contact_type ?? 'unknown type', labels].filter(Boolean).join('  ·  '),
 		contactId: c.contact_id,

@@ -36,6 +36,19 @@ export function displayName(contact: Pick<Contact, 'contact_id' | 'contact_name'
 	return name || formatNumber(contact.contact_id);
 }
 
+// Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms.
+const RIGHT_TO_LEFT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]/;
+
+/**
+ * The name for a one-line row (tree item, search result) where the number follows it: a
+ * right-to-left name ends with a left-to-right mark, or the number after it is drawn as part
+ * of the name ("+55 83778…" shown as "83778 … 55+").
+ */
+export function rowLabel(contact: Pick<Contact, 'contact_id' | 'contact_name'>): string {
+	const name = displayName(contact);
+	return RIGHT_TO_LEFT.test(name) ? name + '\u200e' : name;
+}
+
 /** The id as the user wants it in code. */
 export function formatContactId(contactId: string, format: IdFormat): string {
 	return format === 'number' ? bareNumber(contactId) : contactId;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
 import { Command } from '../config';
-import { displayName, formatNumber } from '../contacts/format';
+import { displayName, formatNumber, rowLabel } from '../contacts/format';
 import type { GroupBy } from '../contacts/grouping';
 import type { GroupSummary } from '../contacts/store';
 
@@ -89,7 +89,7 @@ export function toTreeItem(node: TreeNode, extensionUri: vscode.Uri): vscode.Tre
 		case 'contact': {
 			const c = node.contact;
 			const named = !!c.contact_name?.trim();
-			const item = new vscode.TreeItem(displayName(c), vscode.TreeItemCollapsibleState.None);
+			const item = new vscode.TreeItem(rowLabel(c), vscode.TreeItemCollapsibleState.None);
 			item.description = named ? formatNumber(c.contact_id) : c.contact_id.endsWith('@g.us') ? 'group' : '';
 			item.iconPath = contactIcon(c, extensionUri);
 			item.tooltip = contactTooltip(c);

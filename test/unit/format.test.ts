@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bareNumber, displayName, formatContactId, formatNumber, whatsAppUrl } from '../../src/contacts/format';
+import { bareNumber, displayName, formatContactId, formatNumber, rowLabel, whatsAppUrl } from '../../src/contacts/format';
 
 describe('contact formatting', () => {
 	it('shows the name, or the formatted number when the name is null or blank', () => {
@@ -24,5 +24,12 @@ describe('contact formatting', () => {
 	it('links people, not groups, to wa.me', () => {
 		assert.equal(whatsAppUrl('919537851844@c.us'), 'https://wa.me/919537851844');
 		assert.equal(whatsAppUrl('120363025246125486@g.us'), undefined);
+	});
+
+	it('ends a right-to-left name with a left-to-right mark so the number after it keeps its order', () => {
+		assert.equal(rowLabel({ contact_id: '5583778428196@c.us', contact_name: 'عائشة حداد' }), 'عائشة حداد\u200e');
+		assert.equal(rowLabel({ contact_id: '972501234567@c.us', contact_name: 'דנה כהן' }), 'דנה כהן\u200e');
+		assert.equal(rowLabel({ contact_id: '919537851844@c.us', contact_name: 'अनीता वर्मा' }), 'अनीता वर्मा', 'Devanagari is left-to-right');
+		assert.equal(rowLabel({ contact_id: '919537851844@c.us', contact_name: null }), '+91 95378 51844');
 	});
 });
