@@ -13,7 +13,7 @@ import { ContactsLoader } from './contacts/loader';
 import { ContactStore } from './contacts/store';
 import { createLog, logRequest } from './log';
 import { ContactsTreeProvider } from './views/contactsTree';
-import { ContactDetailPanel } from './views/detailPanel';
+import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './views/detailPanel';
 
 const GROUPING_STATE_KEY = 'periskope.groupBy';
 
@@ -69,12 +69,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	context.subscriptions.push(store.onDidChange(updateViewDescription), loader.onDidChangeState(updateViewDescription));
 
 	const panel = new ContactDetailPanel(context.extensionUri, {
+		listed: (id) => store.get(id),
 		fetchContact: (id, signal) => client.getContact(id, { signal }),
 		copyId: (c) => copyContactId(c.contact_id, config.idFormat),
 		insertId: (c) => insertContactId(c.contact_id, config.idFormat, editors.editor),
 		log,
 	});
-	context.subscriptions.push(panel);
+	context.subscriptions.push(panel, vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, panel.serializer()));
 
 	let loadAllCancel: AbortController | undefined;
 	/** Starts over from page one: after a token change, a settings change or Refresh. */

@@ -24,6 +24,34 @@ export function mergeContact(listed: Contact, detail?: Contact): Contact {
 	return merged;
 }
 
+/** A contact known only by its id (a panel restored after a reload, before the store has it). */
+export function placeholderContact(contactId: string): Contact {
+	return {
+		contact_id: contactId,
+		contact_name: null,
+		contact_type: null,
+		contact_color: null,
+		contact_image: null,
+		is_imported: null,
+		is_internal: null,
+		is_my_contact: null,
+		is_wa_contact: null,
+		label_ids: null,
+		labels: [],
+		org_id: null,
+		updated_at: null,
+	};
+}
+
+/**
+ * The contact id in the state a detail page saved (`{ show: ShowMessage }`), which VS Code hands
+ * back when it restores the panel. The state comes from the page, so it is checked like a message.
+ */
+export function restoredContactId(state: unknown): string | undefined {
+	const id = (state as { show?: { contact?: { contactId?: unknown } } } | null | undefined)?.show?.contact?.contactId;
+	return typeof id === 'string' && id.length > 0 && id.length <= 200 && !/[\s/?#]/.test(id) ? id : undefined;
+}
+
 export function buildContactViewModel(contact: Contact): ContactViewModel {
 	const contactId = typeof contact.contact_id === 'string' ? contact.contact_id : '';
 	const rawName = typeof contact.contact_name === 'string' ? contact.contact_name.trim() : '';

@@ -7,11 +7,13 @@ import type { Contact } from '../api/types';
 import { Command, SECTION, Setting } from '../config';
 import { whatsAppUrl } from '../contacts/format';
 import { ChatsState, ExtensionToWebview, isWebviewToExtension, RenderedMessage, ShowMessage, WebviewToExtension } from '../webview/protocol';
-import { buildContactViewModel, chatsErrorState, chatsState, mergeContact } from './contactViewModel';
+import { buildContactViewModel, chatsErrorState, chatsState, mergeContact, placeholderContact, restoredContactId } from './contactViewModel';
 
 export const DETAIL_VIEW_TYPE = 'periskope.contactDetail';
 
 export interface DetailPanelDeps {
+	/** The list row for an id, if the store has loaded it (a restored panel starts from it). */
+	listed(contactId: string): Contact | undefined;
 	/** `GET /contacts/{id}`, including chat_ids; throws PeriskopeApiError. */
 	fetchContact(contactId: string, signal: AbortSignal): Promise<Contact>;
 	/** Results are ignored, so the command helpers (which return the text) fit as they are. */
@@ -64,6 +66,29 @@ export class ContactDetailPanel implements vscode.Disposable {
 		}
 		this.listed = contact;
 		this.load();
+	}
+
+	/**
+	 * VS Code brings back a panel that was open before the window reloaded (see `serializer`):
+	 * adopt it and load its contact again. A second panel, or one with unusable state, is closed.
+	 */
+	restore(panel: vscode.WebviewPanel, state: unknown): void {
+		const contactId = restoredContactId(state);
+		if (this.disposed || this.panel || !contactId) {
+			const reason = this.disposed ? 'the extension is shutting down' : this.panel ? 'a contact panel is already open' : 'its saved state names no contact';
+			this.deps.log.info(`Contact panel: not restoring a panel from before the reload: ${reason}.`);
+			panel.dispose();
+			return;
+		}
+		this.panel = panel;
+		this.setUp(panel);
+		this.listed = this.deps.listed(contactId) ?? placeholderContact(contactId);
+		this.load();
+	}
+
+	/** Registered with VS Code so the panel survives a window reload. */
+	serializer(): vscode.WebviewPanelSerializer {
+		return { deserializeWebviewPanel: async (panel, state) => this.restore(panel, state) };
 	}
 
 	/** Fetches the shown contact again (e.g. after the token changed). */
@@ -208,13 +233,15 @@ export class ContactDetailPanel implements vscode.Disposable {
 	// ---- panel ----
 
 	private createPanel(): vscode.WebviewPanel {
+		const panel = vscode.window.createWebviewPanel(DETAIL_VIEW_TYPE, 'Contact', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableFindWidget: true });
+		this.setUp(panel);
+		return panel;
+	}
+
+	/** Options, icon, listeners and page for a new or a restored panel. */
+	private setUp(panel: vscode.WebviewPanel): void {
 		const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-		const panel = vscode.window.createWebviewPanel(
-			DETAIL_VIEW_TYPE,
-			'Contact',
-			{ viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-			{ enableScripts: true, enableFindWidget: true, localResourceRoots: [media] },
-		);
+		panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
 		panel.iconPath = vscode.Uri.joinPath(media, 'periskope.svg');
 		this.pageReady = false;
 		this.panelDisposables.push(
@@ -232,7 +259,6 @@ export class ContactDetailPanel implements vscode.Disposable {
 			panel.onDidDispose(() => this.clear()),
 		);
 		panel.webview.html = this.html(panel.webview, media);
-		return panel;
 	}
 
 	private html(webview: vscode.Webview, media: vscode.Uri): string {

@@ -135,6 +135,29 @@ describe('Contact explorer', function () {
 		await screenshot('detail-panel');
 	});
 
+	it('restores the detail panel VS Code brings back after a reload, with fresh details', async () => {
+		// What VS Code does on reload: a panel of our view type plus the state the page saved.
+		const shown = api.panel.visibleContactId!;
+		assert.ok(shown, 'a panel is open from the test before');
+		const second = vscode.window.createWebviewPanel('periskope.contactDetail', 'Contact', vscode.ViewColumn.One, {});
+		let secondClosed = false;
+		second.onDidDispose(() => (secondClosed = true));
+		await settleEditor(); // VS Code restores a panel once its editor is open
+		api.panel.restore(second, { show: { contact: { contactId: shown } } });
+		assert.equal(secondClosed, true, 'one panel at a time: a second restored panel is closed');
+
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		assert.equal(api.panel.visibleContactId, undefined);
+		const other = double.contacts.find((c) => c.contact_name && c.contact_id !== shown && c.contact_id.endsWith('@c.us'))!;
+		const restored = vscode.window.createWebviewPanel('periskope.contactDetail', 'Contact', vscode.ViewColumn.One, {});
+		const rendered = waitForRender(other.contact_id, (text) => !text.includes('Loading chats') && text.includes(other.contact_name!));
+		await settleEditor();
+		api.panel.restore(restored, { show: { contact: { contactId: other.contact_id } } });
+		const page = await rendered;
+		assert.ok(page.text.includes(other.contact_id), 'id shown');
+		assert.equal(api.panel.visibleContactId, other.contact_id);
+	});
+
 	it('shows a hostile name as text, never as markup', async () => {
 		const hostile = double.contacts.find((c) => c.contact_name?.includes('<img'))!;
 		assert.ok(hostile, 'the double serves a contact with a hostile name');
@@ -229,6 +252,11 @@ describe('Contact explorer', function () {
 		assert.deepEqual(await roots(), []);
 		assert.equal(api.store.size, 0);
 	});
+
+	/** Lets the workbench finish opening an editor before the extension takes it over. */
+	function settleEditor() {
+		return new Promise((resolve) => setTimeout(resolve, 300));
+	}
 
 	function waitForRender(contactId: string, extra: (text: string) => boolean = () => true) {
 		return new Promise<{ text: string; injectedElements: number }>((resolve, reject) => {

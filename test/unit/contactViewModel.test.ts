@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PeriskopeApiError } from '../../src/api/errors';
 import type { Contact } from '../../src/api/types';
-import { buildContactViewModel, chatsErrorState, chatsState, DEFAULT_COLOR, initialsOf, mergeContact } from '../../src/views/contactViewModel';
+import { buildContactViewModel, chatsErrorState, chatsState, DEFAULT_COLOR, initialsOf, mergeContact, placeholderContact, restoredContactId } from '../../src/views/contactViewModel';
 import { isWebviewToExtension } from '../../src/webview/protocol';
 import { contact } from './fixtures';
 
@@ -134,6 +134,24 @@ describe('contact merge', () => {
 		assert.deepEqual(merged.labels, ['a']);
 		assert.deepEqual(merged.chat_ids, ['919537851844@c.us']);
 		assert.equal(mergeContact(listed), listed);
+	});
+});
+
+describe('restoring the panel after a reload', () => {
+	it('takes the contact id from the state the page saved, and nothing else', () => {
+		const saved = { show: { type: 'show', contact: { contactId: '919537851844@c.us' }, chats: { state: 'loading' } } };
+		assert.equal(restoredContactId(saved), '919537851844@c.us');
+		for (const bad of [undefined, null, 'x', {}, { show: {} }, { show: { contact: { contactId: 42 } } }, { show: { contact: { contactId: '' } } }, { show: { contact: { contactId: '../../v1/contacts' } } }, { show: { contact: { contactId: 'a b' } } }, { show: { contact: { contactId: '9'.repeat(201) } } }]) {
+			assert.equal(restoredContactId(bad), undefined, JSON.stringify(bad));
+		}
+	});
+
+	it('shows a contact known only by its id by its number until the detail read arrives', () => {
+		const view = buildContactViewModel(placeholderContact('919537851844@c.us'));
+		assert.equal(view.name, '+91 95378 51844');
+		assert.equal(view.hasName, false);
+		assert.deepEqual(view.labels, []);
+		assert.equal(view.imageUrl, null);
 	});
 });
 
