@@ -90,10 +90,6 @@ export class ContactStore {
 		return this.byId.get(id);
 	}
 
-	has(id: string): boolean {
-		return this.byId.has(id);
-	}
-
 	/**
 	 * Adds a page (or any batch) and takes ownership of its rows (they are compacted in place).
 	 * A contact seen before is replaced and regrouped if its type or labels changed.

@@ -366,7 +366,7 @@ async function main(): Promise<void> {
 			});
 			const store = loaded!.store;
 			if (store.size !== TOTAL || rawCount !== TOTAL) throw new Error(`loaded ${store.size} / raw ${rawCount}`);
-			// The search index alone, for the breakdown (same contacts, same 2,000-contact chunks).
+			// The search index alone, for the breakdown (same contacts, built by a first search).
 			const indexBytes = await retained(async () => {
 				const all = store.first(TOTAL);
 				held.index = new SearchIndex();
