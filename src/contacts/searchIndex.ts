@@ -49,7 +49,6 @@ export class SearchIndex {
 	private chunks: Chunk[] = [];
 	/** Entry number -> contact id, or undefined once superseded. */
 	private entries: (string | undefined)[] = [];
-	private live = 0;
 
 	/**
 	 * Contacts added but not yet indexed. The index is built on the first search after them, not
@@ -57,11 +56,6 @@ export class SearchIndex {
 	 */
 	private pending: Contact[] = [];
 	private pendingReplacing = new Set<string>();
-
-	/** Contacts indexed, counting those still pending. */
-	get size(): number {
-		return this.live + this.pending.length - this.pendingReplacing.size;
-	}
 
 	/** Queues contacts for indexing. `replacing` says which of them were indexed before (changed name or labels). */
 	add(contacts: readonly Contact[], replacing?: ReadonlySet<string>): void {
@@ -88,14 +82,10 @@ export class SearchIndex {
 		for (const contact of contacts) {
 			if (replacing.has(contact.contact_id)) {
 				const previous = this.entries.lastIndexOf(contact.contact_id);
-				if (previous !== -1) {
-					this.entries[previous] = undefined;
-					this.live--;
-				}
+				if (previous !== -1) this.entries[previous] = undefined;
 			}
 			const entry = this.entries.length;
 			this.entries.push(contact.contact_id);
-			this.live++;
 			const text = haystack(contact);
 			const builder = /[^\u0000-\u00ff]/.test(text) ? wide : narrow;
 			builder.push(text, entry);
@@ -116,7 +106,6 @@ export class SearchIndex {
 		this.pendingReplacing = new Set();
 		this.chunks = [];
 		this.entries = [];
-		this.live = 0;
 	}
 
 	/** Ids of up to `limit` contacts matching `query`, best first. */
