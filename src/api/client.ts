@@ -44,6 +44,14 @@ export interface RequestOptions {
 	signal?: AbortSignal;
 	/** Told before each retry wait, e.g. to show "rate limited, retrying in 12 s". */
 	onRetry?: (notice: RetryNotice) => void;
+	/** Told when a successful response starts, before its body is read (the pager reads ahead then). */
+	onResponse?: (info: ResponseInfo) => void;
+}
+
+/** What the headers of a successful response say, before its body arrives. */
+export interface ResponseInfo {
+	/** X-RateLimit-Remaining, when the server sent a number. */
+	rateLimitRemaining?: number;
 }
 
 export class PeriskopeClient {
@@ -90,10 +98,10 @@ export class PeriskopeClient {
 	}
 
 	/** A GET with retries for transient failures. */
-	private async getJson(path: string, { signal, onRetry }: RequestOptions): Promise<unknown> {
+	private async getJson(path: string, { signal, onRetry, onResponse }: RequestOptions): Promise<unknown> {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await this.attempt('GET', path, attempt, signal);
+				return await this.attempt('GET', path, attempt, signal, onResponse);
 			} catch (e) {
 				const error = e as PeriskopeApiError;
 				const delayMs = retryDelay(error, attempt, this.policy, this.random);
@@ -106,7 +114,13 @@ export class PeriskopeClient {
 		}
 	}
 
-	private async attempt(method: string, path: string, attempt: number, callerSignal?: AbortSignal): Promise<unknown> {
+	private async attempt(
+		method: string,
+		path: string,
+		attempt: number,
+		callerSignal?: AbortSignal,
+		onResponse?: (info: ResponseInfo) => void,
+	): Promise<unknown> {
 		if (callerSignal?.aborted) throw cancelledError();
 		const token = await this.options.getToken();
 		if (!token) {
@@ -128,6 +142,7 @@ export class PeriskopeClient {
 				},
 				signal: timeout.signal,
 			});
+			if (response.ok) onResponse?.({ rateLimitRemaining: headerNumber(response, 'x-ratelimit-remaining') });
 			const text = await response.text();
 			const traceId = response.headers.get('x-periskope-trace-id') ?? undefined;
 			this.log({ method, path, status: response.status, ms: this.now() - started, traceId, attempt });
@@ -150,6 +165,13 @@ export class PeriskopeClient {
 	private log(line: RequestLogLine): void {
 		this.options.onRequest?.(line);
 	}
+}
+
+function headerNumber(response: Response, name: string): number | undefined {
+	const value = response.headers.get(name);
+	if (value === null || value.trim() === '') return undefined;
+	const n = Number(value);
+	return Number.isFinite(n) ? n : undefined;
 }
 
 function parseJson(text: string, response: Response, traceId: string | undefined, path: string): unknown {

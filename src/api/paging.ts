@@ -1,9 +1,10 @@
 // Walks `GET /contacts` page by page in a way that survives a list changing underneath:
 // offsets are rows to skip, rows are deduped by contact_id, and the walk ends on an empty
 // or short page or a hard page bound, so it can neither loop forever nor double-count.
-import type { PeriskopeClient, RequestOptions } from './client';
+import type { PeriskopeClient, RequestOptions, ResponseInfo } from './client';
 import { cancelledError } from './retry';
 import type { Contact } from './types';
+import type { ParsedPage } from './validate';
 
 export interface PageResult {
 	/** Contacts in this page not seen before in this walk (empty when a sink took the page). */
@@ -33,6 +34,34 @@ export interface PagerOptions {
 	sink?: PageSink;
 }
 
+export interface NextPageOptions extends Omit<RequestOptions, 'onResponse'> {
+	/**
+	 * Ask for the page after this one as soon as this one's response starts, so the server
+	 * builds it while this one is read, parsed and stored. For "Load all" only: the tree's
+	 * "load more" must not fetch a page nobody asked for.
+	 */
+	readAhead?: boolean;
+}
+
+/** Below this many requests left in the rate-limit window, pages are asked for one at a time. */
+const READ_AHEAD_MIN_REMAINING = 10;
+
+/** Whether a response has started yet, and who to tell when it does. */
+interface ResponseWatch {
+	started?: ResponseInfo;
+	then?: (info: ResponseInfo) => void;
+}
+
+/** A request for the page after the current one, sent before anyone asked for it. */
+interface PageAhead {
+	readonly offset: number;
+	readonly controller: AbortController;
+	readonly page: Promise<ParsedPage>;
+	readonly response: ResponseWatch;
+	/** Stops listening to the signal of the call that sent it (the caller that takes it brings its own). */
+	readonly unlink: () => void;
+}
+
 export class ContactPager {
 	private offset = 0;
 	private pages = 0;
@@ -44,6 +73,7 @@ export class ContactPager {
 	private finished = false;
 	private malformedRows = 0;
 	private changed = false;
+	private ahead: PageAhead | undefined;
 
 	constructor(
 		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
@@ -79,11 +109,11 @@ export class ContactPager {
 	 * Fetches the next page and hands it to the sink, if any. Throws PeriskopeApiError; the cursor
 	 * does not move on failure or cancellation, so a retry resumes at the same page.
 	 */
-	async next(opts: RequestOptions = {}): Promise<PageResult> {
+	async next(opts: NextPageOptions = {}): Promise<PageResult> {
 		if (this.finished) {
 			return { fresh: [], freshCount: 0, rows: 0, malformed: 0, total: this.total, done: true };
 		}
-		const page = await this.client.listContacts(this.offset, this.pageSize, opts);
+		const page = await this.fetch(this.offset, opts);
 		// Cancelled while the page was parsed: deliver nothing (the sink may belong to a reset store).
 		if (opts.signal?.aborted) throw cancelledError();
 		this.pages++;
@@ -117,7 +147,72 @@ export class ContactPager {
 			this.pages >= Math.min(pageBound, this.maxPages) ||
 			// A full page of rows we already have: the server ignores offset or replays; stop.
 			(freshCount === 0 && page.contacts.length > 0);
+		// A page read ahead for an offset this walk will not ask for (it ended, or the page was short).
+		if (this.ahead && (this.finished || this.ahead.offset !== this.offset)) this.cancel();
 		return { fresh, freshCount, rows, malformed: page.malformed, total: this.total, done: this.finished };
+	}
+
+	/** Stops a page read ahead, if any. Call when the walk is abandoned. */
+	cancel(): void {
+		this.ahead?.unlink();
+		this.ahead?.controller.abort();
+		this.ahead = undefined;
+	}
+
+	/** The page at `offset`: the one read ahead if it is that page, else a new request. */
+	private async fetch(offset: number, opts: NextPageOptions): Promise<ParsedPage> {
+		const readAhead = opts.readAhead ? (info: ResponseInfo) => this.readAhead(offset + this.pageSize, info, opts) : undefined;
+		const ahead = this.ahead;
+		this.ahead = undefined;
+		ahead?.unlink();
+		if (ahead?.offset !== offset || ahead.controller.signal.aborted) {
+			ahead?.controller.abort();
+			return this.client.listContacts(offset, this.pageSize, { signal: opts.signal, onRetry: opts.onRetry, onResponse: readAhead });
+		}
+		// The read-ahead request is the caller's now: their cancel stops it.
+		if (opts.signal?.aborted) {
+			ahead.controller.abort();
+			throw cancelledError();
+		}
+		if (readAhead) {
+			if (ahead.response.started) readAhead(ahead.response.started);
+			else ahead.response.then = readAhead;
+		}
+		const stop = () => ahead.controller.abort();
+		opts.signal?.addEventListener('abort', stop, { once: true });
+		try {
+			return await ahead.page;
+		} finally {
+			opts.signal?.removeEventListener('abort', stop);
+		}
+	}
+
+	/**
+	 * Sends the request for the page at `offset` while the current page arrives. Only when the
+	 * last count says that page exists (so never on the first page, nor past the end), and
+	 * while the rate-limit window has room to spare.
+	 */
+	private readAhead(offset: number, info: ResponseInfo, opts: NextPageOptions): void {
+		if (this.ahead || opts.signal?.aborted) return;
+		if (this.total < 0 || offset >= this.total || this.pages + 1 >= this.maxPages) return;
+		if (info.rateLimitRemaining !== undefined && info.rateLimitRemaining < READ_AHEAD_MIN_REMAINING) return;
+		const controller = new AbortController();
+		const response: ResponseWatch = {};
+		const page = this.client.listContacts(offset, this.pageSize, {
+			signal: controller.signal,
+			onRetry: opts.onRetry,
+			onResponse: (started) => {
+				response.started = started;
+				response.then?.(started);
+			},
+		});
+		// Awaited by the next call, or dropped with cancel(): never an unhandled rejection.
+		page.catch(() => undefined);
+		// Until the next call takes it, cancelling the walk that sent it stops it.
+		const stop = () => controller.abort();
+		opts.signal?.addEventListener('abort', stop, { once: true });
+		const unlink = () => opts.signal?.removeEventListener('abort', stop);
+		this.ahead = { offset, controller, page, response, unlink };
 	}
 }
 
@@ -136,14 +231,18 @@ export interface LoadAllResult {
 export async function loadAllContacts(
 	client: Pick<PeriskopeClient, 'listContacts'>,
 	pageSize: number,
-	opts: RequestOptions & { maxPages?: number; onPage?: (page: PageResult, pager: ContactPager) => void } = {},
+	opts: NextPageOptions & { maxPages?: number; onPage?: (page: PageResult, pager: ContactPager) => void } = {},
 ): Promise<LoadAllResult> {
 	const pager = new ContactPager(client, pageSize, { maxPages: opts.maxPages });
 	const contacts: Contact[] = [];
-	while (!pager.done) {
-		const page = await pager.next(opts);
-		for (const c of page.fresh) contacts.push(c);
-		opts.onPage?.(page, pager);
+	try {
+		while (!pager.done) {
+			const page = await pager.next(opts);
+			for (const c of page.fresh) contacts.push(c);
+			opts.onPage?.(page, pager);
+		}
+	} finally {
+		pager.cancel();
 	}
 	return { contacts, seen: pager.seenCount, reportedTotal: pager.reportedTotal, malformed: pager.malformed, listChanged: pager.listChanged };
 }

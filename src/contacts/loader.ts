@@ -56,9 +56,9 @@ export class ContactsLoader {
 	}
 
 	/** Loads the next page. Joins the page already loading, if any. */
-	loadNextPage(signal?: AbortSignal): Promise<void> {
+	loadNextPage(signal?: AbortSignal, readAhead = false): Promise<void> {
 		if (!this.inFlight) {
-			this.inFlight = this.fetchPage(signal).finally(() => {
+			this.inFlight = this.fetchPage(signal, readAhead).finally(() => {
 				this.inFlight = undefined;
 			});
 		}
@@ -70,7 +70,8 @@ export class ContactsLoader {
 		while (this.hasMore) {
 			if (signal?.aborted) throw cancelledError();
 			const generation = this.generation.signal;
-			await this.loadNextPage(signal);
+			// Reading ahead keeps the server busy with the next page while this one is stored.
+			await this.loadNextPage(signal, true);
 			if (generation.aborted) throw cancelledError();
 			onProgress?.({ loaded: this.store.size, total: this.store.total });
 		}
@@ -81,6 +82,7 @@ export class ContactsLoader {
 		this.generation.abort();
 		this.generation = new AbortController();
 		this.inFlight = undefined;
+		this.pager.cancel();
 		this.pageSize = pageSize;
 		this.pager = this.newPager();
 		this.loadedOnce = false;
@@ -101,7 +103,7 @@ export class ContactsLoader {
 		});
 	}
 
-	private async fetchPage(signal?: AbortSignal): Promise<void> {
+	private async fetchPage(signal: AbortSignal | undefined, readAhead: boolean): Promise<void> {
 		const generation = this.generation.signal;
 		const pager = this.pager;
 		const combined = signal ? AbortSignal.any([signal, generation]) : generation;
@@ -109,6 +111,7 @@ export class ContactsLoader {
 		try {
 			await pager.next({
 				signal: combined,
+				readAhead,
 				onRetry: (n: RetryNotice) => this.setState({ status: 'loading', retry: { delayMs: n.delayMs, reason: n.error } }),
 			});
 			if (generation.aborted) return;
@@ -130,6 +133,7 @@ export class ContactsLoader {
 
 	dispose(): void {
 		this.generation.abort();
+		this.pager.cancel();
 		this.stateChanged.dispose();
 	}
 }

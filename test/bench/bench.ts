@@ -21,6 +21,7 @@ import { SearchIndex } from '../../src/contacts/searchIndex';
 import { ContactStore } from '../../src/contacts/store';
 import { ContactFactory, mulberry32 } from '../double/generator';
 import { ApiDouble, startApiDouble } from '../double/server';
+import { startChildDouble } from './childDouble';
 import { median, Report, spread, summarize } from './report';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -95,8 +96,11 @@ async function section(name: string, run: () => Promise<void> | void): Promise<v
 // ---------------------------------------------------------------------------------------------
 // the three ways to load every contact
 
+/** Where a load goes: the in-process double or the one in its own process. */
+type Endpoint = Pick<ApiDouble, 'url' | 'token'>;
+
 /** The floor: node-fetch and JSON.parse of each page, nothing else. */
-async function loadFloor(double: ApiDouble): Promise<number> {
+async function loadFloor(double: Endpoint): Promise<number> {
 	let rows = 0;
 	for (let offset = 0; offset < TOTAL; offset += LIMIT) {
 		const response = await fetch(`${double.url}/contacts?offset=${offset}&limit=${LIMIT}`, {
@@ -109,7 +113,7 @@ async function loadFloor(double: ApiDouble): Promise<number> {
 }
 
 /** Raw parsed contacts of every page, kept (for the memory baseline). */
-async function fetchRawContacts(double: ApiDouble): Promise<unknown[]> {
+async function fetchRawContacts(double: Endpoint): Promise<unknown[]> {
 	const all: unknown[] = [];
 	for (let offset = 0; offset < TOTAL; offset += LIMIT) {
 		const response = await fetch(`${double.url}/contacts?offset=${offset}&limit=${LIMIT}`, {
@@ -143,7 +147,7 @@ const SDK_LOCAL_BASE = 'http://localhost:8080/v1';
  * middleware (its own extension point; the SDK's code is untouched). The middleware refuses
  * any other URL, and the SocketService is never connected, so nothing leaves the machine.
  */
-function createSdk(double: ApiDouble): Sdk {
+function createSdk(double: Endpoint): Sdk {
 	const { PeriskopeApi } = require('@periskope/periskope-client') as { PeriskopeApi: SdkConstructor };
 	const sdk = new PeriskopeApi({ authToken: double.token, phone: '919537851844', env: 'local' });
 	sdk.apiClient.use({
@@ -155,7 +159,7 @@ function createSdk(double: ApiDouble): Sdk {
 	return sdk;
 }
 
-async function loadSdk(double: ApiDouble): Promise<number> {
+async function loadSdk(double: Endpoint): Promise<number> {
 	const sdk = createSdk(double);
 	try {
 		let rows = 0;
@@ -172,12 +176,20 @@ async function loadSdk(double: ApiDouble): Promise<number> {
 	}
 }
 
-/** Ours, as the extension runs "Load all": PeriskopeClient + ContactPager (in ContactsLoader) + ContactStore.ingest per page. */
-async function loadOurs(double: ApiDouble): Promise<{ store: ContactStore; loader: ContactsLoader }> {
+/**
+ * Ours, as the extension runs "Load all": PeriskopeClient + ContactPager (in ContactsLoader) +
+ * ContactStore.ingest per page, reading one page ahead. `sequential` asks for one page at a time,
+ * as the tree's "load more" does: the same work without the overlap, for comparison.
+ */
+async function loadOurs(double: Endpoint, sequential = false): Promise<{ store: ContactStore; loader: ContactsLoader }> {
 	const store = new ContactStore();
 	const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => double.token });
 	const loader = new ContactsLoader(store, () => client, LIMIT);
-	await loader.loadAll();
+	if (sequential) {
+		while (loader.hasMore) await loader.loadNextPage();
+	} else {
+		await loader.loadAll();
+	}
 	return { store, loader };
 }
 
@@ -297,7 +309,13 @@ async function main(): Promise<void> {
 	try {
 		// 1. Full load: the floor, the floor keeping the contacts, the SDK and ours, interleaved.
 		await section('load', async () => {
-			const d = double!;
+			// The double in its own process, as the real API is on its own machine: the pages it
+			// builds do not queue behind the client's work. BENCH_DOUBLE=inprocess for the old way.
+			const inProcess = process.env.BENCH_DOUBLE === 'inprocess';
+			const child = inProcess ? undefined : await startChildDouble({ contacts: TOTAL, seed: 1, token: 'bench-token' });
+			const d: Endpoint = child ?? double!;
+			const requestCount = async () => (child ? child.requestCount() : double!.requests.length);
+			try {
 			const ways: [string, () => Promise<number>][] = [
 				['floor', () => loadFloor(d)],
 				// The floor that also keeps every parsed contact, as any store must: the part of
@@ -305,15 +323,16 @@ async function main(): Promise<void> {
 				['floorKeep', async () => (await fetchRawContacts(d)).length],
 				['sdk', () => loadSdk(d)],
 				['ours', async () => (await loadOurs(d)).store.size],
+				['oursSequential', async () => (await loadOurs(d, true)).store.size],
 			];
-			const samples: Record<string, number[]> = { floor: [], floorKeep: [], sdk: [], ours: [] };
+			const samples: Record<string, number[]> = { floor: [], floorKeep: [], sdk: [], ours: [], oursSequential: [] };
 			const runOnce = async (name: string, run: () => Promise<number>) => {
+				const requestsBefore = await requestCount();
 				await settle();
-				const requestsBefore = d.requests.length;
 				const t0 = performance.now();
 				const rows = await run();
 				const ms = performance.now() - t0;
-				const requests = d.requests.length - requestsBefore;
+				const requests = (await requestCount()) - requestsBefore;
 				if (rows !== TOTAL || requests !== TOTAL / LIMIT) throw new Error(`${name} loaded ${rows} contacts in ${requests} requests`);
 				return ms;
 			};
@@ -324,11 +343,18 @@ async function main(): Promise<void> {
 					samples[name].push(await runOnce(name, run));
 				}
 			}
-			const s = { floor: summarize(samples.floor), floorKeep: summarize(samples.floorKeep), sdk: summarize(samples.sdk), ours: summarize(samples.ours) };
+			const s = {
+				floor: summarize(samples.floor),
+				floorKeep: summarize(samples.floorKeep),
+				sdk: summarize(samples.sdk),
+				ours: summarize(samples.ours),
+				oursSequential: summarize(samples.oursSequential),
+			};
 			report.add('load.floor (node-fetch + JSON.parse, 50 pages)', s.floor.median, 'ms', { note: spread(s.floor) });
 			report.add('load.floorKeep (floor, keeping every contact)', s.floorKeep.median, 'ms', { note: `${(s.floorKeep.median / s.floor.median).toFixed(2)}× floor; ${spread(s.floorKeep)}` });
 			report.add('load.sdk (@periskope/periskope-client contact.getAll)', s.sdk.median, 'ms', { note: spread(s.sdk) });
-			report.add('load.ours (client + pager + store.ingest)', s.ours.median, 'ms', { note: spread(s.ours) });
+			report.add('load.ours (client + pager + store.ingest, reading one page ahead)', s.ours.median, 'ms', { note: spread(s.ours) });
+			report.add('load.oursSequential (the same, one page at a time)', s.oursSequential.median, 'ms', { note: spread(s.oursSequential) });
 			const perRound = (a: number[], b: number[]) => a.map((x, i) => x / b[i]);
 			const ratioNote = (r: number[]) => `per round ${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}`;
 			const oursFloor = perRound(samples.ours, samples.floor);
@@ -337,7 +363,13 @@ async function main(): Promise<void> {
 			report.add('load.ours/sdk', s.ours.median / s.sdk.median, '×', { target: { op: '<=', value: 1.0 }, note: ratioNote(oursSdk) });
 			// What the store itself costs: ours against the floor that also keeps what it parsed.
 			report.add('load.ours/floorKeep', s.ours.median / s.floorKeep.median, '×', { note: ratioNote(perRound(samples.ours, samples.floorKeep)) });
-			details.load = { rounds: ROUNDS, pageLimit: LIMIT, contacts: TOTAL, samplesMs: samples, summary: s };
+			// Without the read-ahead: what the client, pager and store cost on top of the floor.
+			report.add('load.oursSequential/floor', s.oursSequential.median / s.floor.median, '×', { note: ratioNote(perRound(samples.oursSequential, samples.floor)) });
+			report.add('load.oursSequential/sdk', s.oursSequential.median / s.sdk.median, '×', { note: ratioNote(perRound(samples.oursSequential, samples.sdk)) });
+			details.load = { rounds: ROUNDS, pageLimit: LIMIT, contacts: TOTAL, double: inProcess ? 'in-process' : 'child process', samplesMs: samples, summary: s };
+			} finally {
+				await child?.close();
+			}
 		});
 
 		// 4. Memory (before search and ingest, on a quiet heap).

@@ -54,6 +54,24 @@ describe('PeriskopeClient against the API double', () => {
 			assert.equal(last.to, 25);
 		});
 
+		it('says when a good response starts, with the rate-limit budget, before the body is read', async () => {
+			const seen: { remaining?: number; bodyRead: boolean }[] = [];
+			let bodyRead = false;
+			const page = client()
+				.listContacts(0, 10, { onResponse: (info) => seen.push({ remaining: info.rateLimitRemaining, bodyRead }) })
+				.then((p) => {
+					bodyRead = true;
+					return p;
+				});
+			assert.equal((await page).contacts.length, 10);
+			assert.equal(seen.length, 1);
+			assert.equal(seen[0].bodyRead, false);
+			assert.equal(seen[0].remaining, 9999, 'X-RateLimit-Remaining after one request of 10000');
+			const refused = await rejects(client({ getToken: () => 'wrong-token' }).listContacts(0, 10, { onResponse: () => seen.push({ bodyRead }) }));
+			assert.equal(refused.kind, 'unauthorized');
+			assert.equal(seen.length, 1, 'not told of an error response');
+		});
+
 		it('returns an empty page past the end', async () => {
 			const page = await client().listContacts(100, 10);
 			assert.deepEqual(page.contacts, []);
