@@ -1,7 +1,8 @@
 // The benchmark: `npm run bench` (node --expose-gc out/test/bench/bench.js).
-// Everything runs against the API double on 127.0.0.1 in this one process, except the
-// activation probe (a fresh child process per run) and the packaging step (vsce in a scratch
-// mirror of the repo, so dist/ of the shared checkout is never rewritten).
+// Everything runs in one process run against the API double on 127.0.0.1: for the load figures
+// the double has a process of its own (a real API does not share the client's thread), the other
+// sections use one inside this process. Also in child processes: the activation probe (fresh per
+// run) and the packaging step (vsce in a scratch mirror, so dist/ of the checkout is never rewritten).
 // Prints `name: value unit (target …) OK|MISS` per figure, writes bench-results.json, exits 0.
 // BENCH_ONLY=load,memory,search,ingest,size,activation runs a subset; BENCH_ROUNDS=n sets the load rounds.
 import { spawnSync } from 'node:child_process';

@@ -89,6 +89,27 @@ describe('Contact explorer', function () {
 		assert.deepEqual(await groupCounts(), expectedCounts(double.contacts, 'type'));
 	});
 
+	it('Load all, reading ahead, asks for every page once and for none past the end', async () => {
+		// Five pages to go, so four are read ahead. (Whether a request overlaps the page before it
+		// cannot be seen here: the double shares the extension host's thread. The unit tests show
+		// the order, the bench what it buys against a double in its own process.)
+		const config = vscode.workspace.getConfiguration('periskope');
+		const SMALL = 200;
+		const since = double.requests.length;
+		const listOffsets = () => double.requests.slice(since).filter((r) => r.path === '/v1/contacts').map((r) => Number(r.query.offset));
+		await config.update('pageSize', SMALL, vscode.ConfigurationTarget.Global);
+		await waitFor(async () => api.store.size === SMALL && (await roots()).some((n) => n.kind === 'loadMore'), 10_000, 'page one at the new size');
+		await vscode.commands.executeCommand('periskope.loadAll');
+		assert.equal(api.store.size, TOTAL);
+		assert.deepEqual(listOffsets(), [0, 200, 400, 600, 800, 1000]);
+		assert.deepEqual(await groupCounts(), expectedCounts(double.contacts, 'type'));
+
+		await config.update('pageSize', PAGE, vscode.ConfigurationTarget.Global);
+		await waitFor(() => api.store.size === PAGE, 10_000, 'page one at the old size');
+		await vscode.commands.executeCommand('periskope.loadAll');
+		assert.equal(api.store.size, TOTAL);
+	});
+
 	it('groups by label, a contact with two labels in both groups', async () => {
 		await vscode.commands.executeCommand('periskope.groupByLabel');
 		const expected = expectedCounts(double.contacts, 'label');
