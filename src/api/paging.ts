@@ -1,6 +1,7 @@
 // Walks `GET /contacts` page by page in a way that survives a list changing underneath:
 // offsets are rows to skip, rows are deduped by contact_id, and the walk ends on an empty
 // or short page or a hard page bound, so it can neither loop forever nor double-count.
+// Asked to, it reads one page ahead: the server builds page n+1 while page n is stored.
 import type { PeriskopeClient, RequestOptions, ResponseInfo } from './client';
 import { cancelledError } from './retry';
 import type { Contact } from './types';
