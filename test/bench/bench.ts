@@ -38,6 +38,7 @@ const SEARCH_LIMIT = 50;
 const ACTIVATION_RUNS = 7;
 const MB = 1024 * 1024;
 
+const loadInProcess = process.env.BENCH_DOUBLE === 'inprocess';
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const want = (section: string) => !only || only.includes(section);
 
@@ -194,6 +195,61 @@ async function loadOurs(double: Endpoint, sequential = false): Promise<{ store: 
 	return { store, loader };
 }
 
+/** Every way of loading, interleaved and repeated against one double; adds the load figures. */
+async function measureLoad(d: Endpoint, requestCount: () => Promise<number>, doubleKind: string): Promise<void> {
+	const ways: [string, () => Promise<number>][] = [
+		['floor', () => loadFloor(d)],
+		// The floor that also keeps every parsed contact, as any store must: the part of
+		// "ours" that no store code can remove (promoting 100k objects out of the young generation).
+		['floorKeep', async () => (await fetchRawContacts(d)).length],
+		['sdk', () => loadSdk(d)],
+		['ours', async () => (await loadOurs(d)).store.size],
+		['oursSequential', async () => (await loadOurs(d, true)).store.size],
+	];
+	const samples: Record<string, number[]> = { floor: [], floorKeep: [], sdk: [], ours: [], oursSequential: [] };
+	const runOnce = async (name: string, run: () => Promise<number>) => {
+		const requestsBefore = await requestCount();
+		await settle();
+		const t0 = performance.now();
+		const rows = await run();
+		const ms = performance.now() - t0;
+		const requests = (await requestCount()) - requestsBefore;
+		if (rows !== TOTAL || requests !== TOTAL / LIMIT) throw new Error(`${name} loaded ${rows} contacts in ${requests} requests`);
+		return ms;
+	};
+	for (const [name, run] of ways) await runOnce(name, run); // warm-up: double, JIT, keep-alive sockets
+	for (let round = 0; round < ROUNDS; round++) {
+		for (let i = 0; i < ways.length; i++) {
+			const [name, run] = ways[(i + round) % ways.length]; // rotate the order every round
+			samples[name].push(await runOnce(name, run));
+		}
+	}
+	const s = {
+		floor: summarize(samples.floor),
+		floorKeep: summarize(samples.floorKeep),
+		sdk: summarize(samples.sdk),
+		ours: summarize(samples.ours),
+		oursSequential: summarize(samples.oursSequential),
+	};
+	report.add('load.floor (node-fetch + JSON.parse, 50 pages)', s.floor.median, 'ms', { note: spread(s.floor) });
+	report.add('load.floorKeep (floor, keeping every contact)', s.floorKeep.median, 'ms', { note: `${(s.floorKeep.median / s.floor.median).toFixed(2)}× floor; ${spread(s.floorKeep)}` });
+	report.add('load.sdk (@periskope/periskope-client contact.getAll)', s.sdk.median, 'ms', { note: spread(s.sdk) });
+	report.add('load.ours (client + pager + store.ingest, reading one page ahead)', s.ours.median, 'ms', { note: spread(s.ours) });
+	report.add('load.oursSequential (the same, one page at a time)', s.oursSequential.median, 'ms', { note: spread(s.oursSequential) });
+	const perRound = (a: number[], b: number[]) => a.map((x, i) => x / b[i]);
+	const ratioNote = (r: number[]) => `per round ${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}`;
+	const oursFloor = perRound(samples.ours, samples.floor);
+	const oursSdk = perRound(samples.ours, samples.sdk);
+	report.add('load.ours/floor', s.ours.median / s.floor.median, '×', { target: { op: '<=', value: 1.3 }, note: ratioNote(oursFloor) });
+	report.add('load.ours/sdk', s.ours.median / s.sdk.median, '×', { target: { op: '<=', value: 1.0 }, note: ratioNote(oursSdk) });
+	// What the store itself costs: ours against the floor that also keeps what it parsed.
+	report.add('load.ours/floorKeep', s.ours.median / s.floorKeep.median, '×', { note: ratioNote(perRound(samples.ours, samples.floorKeep)) });
+	// Without the read-ahead: what the client, pager and store cost on top of the floor.
+	report.add('load.oursSequential/floor', s.oursSequential.median / s.floor.median, '×', { note: ratioNote(perRound(samples.oursSequential, samples.floor)) });
+	report.add('load.oursSequential/sdk', s.oursSequential.median / s.sdk.median, '×', { note: ratioNote(perRound(samples.oursSequential, samples.sdk)) });
+	details.load = { rounds: ROUNDS, pageLimit: LIMIT, contacts: TOTAL, double: doubleKind, samplesMs: samples, summary: s };
+}
+
 // ---------------------------------------------------------------------------------------------
 // search queries, taken from the data
 
@@ -303,7 +359,8 @@ async function main(): Promise<void> {
 	};
 	console.log(`# periskope-contacts bench, ${startedAt.toISOString()}, ${machine.cpu} ×${machine.cores}, ${machine.memoryGB} GB, node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
-	const needsDouble = want('load') || want('memory') || want('search') || want('ingest');
+	// The load figures use a double of their own, in its own process, unless BENCH_DOUBLE=inprocess.
+	const needsDouble = (want('load') && loadInProcess) || want('memory') || want('search') || want('ingest');
 	const double = needsDouble ? await startApiDouble({ contacts: TOTAL, seed: 1, token: 'bench-token', port: 0 }) : undefined;
 	let loaded: { store: ContactStore; loader: ContactsLoader } | undefined;
 
@@ -312,62 +369,10 @@ async function main(): Promise<void> {
 		await section('load', async () => {
 			// The double in its own process, as the real API is on its own machine: the pages it
 			// builds do not queue behind the client's work. BENCH_DOUBLE=inprocess for the old way.
-			const inProcess = process.env.BENCH_DOUBLE === 'inprocess';
-			const child = inProcess ? undefined : await startChildDouble({ contacts: TOTAL, seed: 1, token: 'bench-token' });
-			const d: Endpoint = child ?? double!;
-			const requestCount = async () => (child ? child.requestCount() : double!.requests.length);
+			const child = loadInProcess ? undefined : await startChildDouble({ contacts: TOTAL, seed: 1, token: 'bench-token' });
 			try {
-			const ways: [string, () => Promise<number>][] = [
-				['floor', () => loadFloor(d)],
-				// The floor that also keeps every parsed contact, as any store must: the part of
-				// "ours" that no store code can remove (promoting 100k objects out of the young generation).
-				['floorKeep', async () => (await fetchRawContacts(d)).length],
-				['sdk', () => loadSdk(d)],
-				['ours', async () => (await loadOurs(d)).store.size],
-				['oursSequential', async () => (await loadOurs(d, true)).store.size],
-			];
-			const samples: Record<string, number[]> = { floor: [], floorKeep: [], sdk: [], ours: [], oursSequential: [] };
-			const runOnce = async (name: string, run: () => Promise<number>) => {
-				const requestsBefore = await requestCount();
-				await settle();
-				const t0 = performance.now();
-				const rows = await run();
-				const ms = performance.now() - t0;
-				const requests = (await requestCount()) - requestsBefore;
-				if (rows !== TOTAL || requests !== TOTAL / LIMIT) throw new Error(`${name} loaded ${rows} contacts in ${requests} requests`);
-				return ms;
-			};
-			for (const [name, run] of ways) await runOnce(name, run); // warm-up: double, JIT, keep-alive sockets
-			for (let round = 0; round < ROUNDS; round++) {
-				for (let i = 0; i < ways.length; i++) {
-					const [name, run] = ways[(i + round) % ways.length]; // rotate the order every round
-					samples[name].push(await runOnce(name, run));
-				}
-			}
-			const s = {
-				floor: summarize(samples.floor),
-				floorKeep: summarize(samples.floorKeep),
-				sdk: summarize(samples.sdk),
-				ours: summarize(samples.ours),
-				oursSequential: summarize(samples.oursSequential),
-			};
-			report.add('load.floor (node-fetch + JSON.parse, 50 pages)', s.floor.median, 'ms', { note: spread(s.floor) });
-			report.add('load.floorKeep (floor, keeping every contact)', s.floorKeep.median, 'ms', { note: `${(s.floorKeep.median / s.floor.median).toFixed(2)}× floor; ${spread(s.floorKeep)}` });
-			report.add('load.sdk (@periskope/periskope-client contact.getAll)', s.sdk.median, 'ms', { note: spread(s.sdk) });
-			report.add('load.ours (client + pager + store.ingest, reading one page ahead)', s.ours.median, 'ms', { note: spread(s.ours) });
-			report.add('load.oursSequential (the same, one page at a time)', s.oursSequential.median, 'ms', { note: spread(s.oursSequential) });
-			const perRound = (a: number[], b: number[]) => a.map((x, i) => x / b[i]);
-			const ratioNote = (r: number[]) => `per round ${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}`;
-			const oursFloor = perRound(samples.ours, samples.floor);
-			const oursSdk = perRound(samples.ours, samples.sdk);
-			report.add('load.ours/floor', s.ours.median / s.floor.median, '×', { target: { op: '<=', value: 1.3 }, note: ratioNote(oursFloor) });
-			report.add('load.ours/sdk', s.ours.median / s.sdk.median, '×', { target: { op: '<=', value: 1.0 }, note: ratioNote(oursSdk) });
-			// What the store itself costs: ours against the floor that also keeps what it parsed.
-			report.add('load.ours/floorKeep', s.ours.median / s.floorKeep.median, '×', { note: ratioNote(perRound(samples.ours, samples.floorKeep)) });
-			// Without the read-ahead: what the client, pager and store cost on top of the floor.
-			report.add('load.oursSequential/floor', s.oursSequential.median / s.floor.median, '×', { note: ratioNote(perRound(samples.oursSequential, samples.floor)) });
-			report.add('load.oursSequential/sdk', s.oursSequential.median / s.sdk.median, '×', { note: ratioNote(perRound(samples.oursSequential, samples.sdk)) });
-			details.load = { rounds: ROUNDS, pageLimit: LIMIT, contacts: TOTAL, double: inProcess ? 'in-process' : 'child process', samplesMs: samples, summary: s };
+				if (child) await measureLoad(child, () => child.requestCount(), 'child process');
+				else await measureLoad(double!, async () => double!.requests.length, 'in-process');
 			} finally {
 				await child?.close();
 			}
