@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { IdFormat } from './contacts/format';
 import type { GroupBy } from './contacts/grouping';
 import { MAX_PAGE_LIMIT } from './api/types';
+import { BaseUrl, parseBaseUrl } from './api/baseUrl';
 
 export const SECTION = 'periskope';
 
@@ -30,6 +31,7 @@ export const Command = {
 	openInWhatsApp: 'periskope.openInWhatsApp',
 	showMore: 'periskope.showMore',
 	showLog: 'periskope.showLog',
+	allowApiOrigin: 'periskope.allowApiOrigin',
 } as const;
 
 export const ContextKey = {
@@ -42,7 +44,8 @@ export const VIEW_ID = 'periskope.contacts';
 export const DEFAULT_BASE_URL = 'https://api.periskope.app/v1';
 
 export interface Config {
-	apiBaseUrl: string;
+	/** Parsed and checked: a refused URL is kept as refused (with its reason), never replaced. */
+	apiBase: BaseUrl;
 	pageSize: number;
 	defaultGrouping: GroupBy;
 	idFormat: IdFormat;
@@ -51,16 +54,22 @@ export interface Config {
 
 export function readConfig(): Config {
 	const c = vscode.workspace.getConfiguration(SECTION);
-	const pageSize = Math.floor(c.get<number>(Setting.pageSize, 500));
-	const base = c.get<string>(Setting.apiBaseUrl, DEFAULT_BASE_URL).trim();
 	return {
-		apiBaseUrl: /^https?:\/\//.test(base) ? base : DEFAULT_BASE_URL,
-		// Clamp here too: settings.json can hold anything, and the API answers 422 above 2000.
-		pageSize: Math.min(MAX_PAGE_LIMIT, Math.max(1, Number.isFinite(pageSize) ? pageSize : 500)),
+		// Application-scoped in package.json, so only the user's own settings can name it.
+		apiBase: parseBaseUrl(c.get<unknown>(Setting.apiBaseUrl, DEFAULT_BASE_URL)),
+		// settings.json can hold anything: clamp to what the API and a sane request accept.
+		pageSize: clampInt(c.get<unknown>(Setting.pageSize), 1, MAX_PAGE_LIMIT, 500),
 		defaultGrouping: c.get<string>(Setting.defaultGrouping) === 'label' ? 'label' : 'type',
 		idFormat: c.get<string>(Setting.idFormat) === 'number' ? 'number' : 'full',
-		requestTimeoutMs: Math.max(1, c.get<number>(Setting.requestTimeoutSeconds, 30)) * 1000,
+		requestTimeoutMs: clampInt(c.get<unknown>(Setting.requestTimeoutSeconds), 1, 300, 30) * 1000,
 	};
+}
+
+/** A whole number within [min, max]; anything not a finite number gives the default. */
+export function clampInt(value: unknown, min: number, max: number, fallback: number): number {
+	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	if (!Number.isFinite(n)) return fallback;
+	return Math.min(max, Math.max(min, Math.round(n)));
 }
 
 /** True when a configuration change touches our section (or one key of it). */

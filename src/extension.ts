@@ -2,9 +2,10 @@
 // disposable into context.subscriptions.
 import * as vscode from 'vscode';
 import { PeriskopeClient } from './api/client';
+import { TokenGuard } from './auth/tokenGuard';
 import { TokenStore } from './auth/tokenStore';
 import { contactIdOf, copyContactId, insertContactId, LastEditorTracker, openInWhatsApp } from './commands/contactIdCommands';
-import { registerCommands } from './commands/errors';
+import { registerCommands } from './commands/registerCommands';
 import { ContactSearch, SearchAction } from './commands/searchCommand';
 import { setToken, signOut } from './commands/tokenCommands';
 import { affects, Command, Config, ContextKey, readConfig, Setting, VIEW_ID } from './config';
@@ -33,11 +34,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	const editors = new LastEditorTracker();
 	context.subscriptions.push(log, tokens, editors);
 
+	const guard = new TokenGuard(tokens, log);
 	let config: Config = readConfig();
 	const clientFor = (token?: string) =>
 		new PeriskopeClient({
-			baseUrl: config.apiBaseUrl,
-			getToken: token ? () => token : () => tokens.get(),
+			baseUrl: config.apiBase,
+			// An explicit token is one being checked for Set API Token, against the current URL.
+			getToken: token ? () => token : (target) => guard.tokenFor(target),
 			timeoutMs: config.requestTimeoutMs,
 			userAgent: `periskope-contacts-vscode/${context.extension.packageJSON.version}`,
 			onRequest: (line) => logRequest(log, line),
@@ -45,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		});
 	let client = clientFor();
 
-	await seedDemoToken(context, tokens, log);
+	await seedDemoToken(context, tokens, config, log);
 	let signedIn = !!(await tokens.get());
 	const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
 	setContext(ContextKey.signedIn, signedIn);
@@ -75,7 +78,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		insertId: (c) => insertContactId(c.contact_id, config.idFormat, editors.editor),
 		log,
 	});
-	context.subscriptions.push(panel, vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, panel.serializer()));
+	context.subscriptions.push(
+		panel,
+		vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, {
+			// A panel from before a reload comes back only for a signed-in user.
+			deserializeWebviewPanel: async (restored, state) => ((await tokens.get()) ? panel.restore(restored, state) : restored.dispose()),
+		}),
+	);
 
 	let loadAllCancel: AbortController | undefined;
 	/** Starts over from page one: after a token change, a settings change or Refresh. */
@@ -89,16 +98,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		tokens.onDidChange((nowSignedIn) => {
 			signedIn = nowSignedIn;
 			setContext(ContextKey.signedIn, signedIn);
+			guard.reconsider();
 			reload();
-			// An "unauthorized" in the panel clears once the token changes.
+			// An "unauthorized" in the panel clears once the token changes; signed out, no contact stays on screen.
 			if (signedIn) panel.refresh();
+			else panel.close();
 		}),
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (!affects(e)) return;
 			const before = config;
 			config = readConfig();
 			if (affects(e, Setting.apiBaseUrl) || affects(e, Setting.requestTimeoutSeconds)) client = clientFor();
-			if (before.apiBaseUrl !== config.apiBaseUrl || before.pageSize !== config.pageSize) reload();
+			if (baseKey(before.apiBase) !== baseKey(config.apiBase) || before.pageSize !== config.pageSize) reload();
 		}),
 	);
 
@@ -130,10 +141,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		return vscode.commands.executeCommand(Command.openContact, contactId);
 	};
 	const selection = () => treeView.selection as Parameters<typeof contactIdOf>[1];
-	const requireId = (arg: unknown) => {
+	/** The contact a command acts on; says so once (and resolves undefined) when there is none. */
+	const contactArg = (arg: unknown): string | undefined => {
 		const id = contactIdOf(arg, selection());
-		if (!id) throw new Error('Select a contact first.');
+		if (!id) void vscode.window.showInformationMessage('Select a contact first.');
 		return id;
+	};
+	const withContact = <T>(run: (id: string) => T) => (arg?: unknown) => {
+		const id = contactArg(arg);
+		return id === undefined ? undefined : run(id);
 	};
 	const setGrouping = (by: GroupBy) => {
 		void context.globalState.update(GROUPING_STATE_KEY, by);
@@ -142,10 +158,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	};
 
 	registerCommands(context, log, {
-		[Command.setToken]: (token?: unknown) => setToken({ tokens, clientFor }, token),
+		[Command.setToken]: (token?: unknown) => setToken({ tokens, clientFor, apiBase: () => config.apiBase }, token),
+		[Command.allowApiOrigin]: () => {
+			guard.reconsider();
+			reload();
+		},
 		[Command.signOut]: () => signOut(tokens),
 		[Command.refresh]: reload,
-		[Command.loadMore]: () => loader.loadNextPage(),
+		// A failed page is shown where the user looks for it: as a node in the tree.
+		[Command.loadMore]: () => loader.loadNextPage().catch(() => undefined),
 		[Command.loadAll]: loadAll,
 		[Command.cancelLoad]: () => loadAllCancel?.abort(),
 		[Command.groupByType]: () => setGrouping('type'),
@@ -157,14 +178,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 			lastSearch = new ContactSearch({ store, loader, act, log }, typeof query === 'string' ? query : '');
 			return undefined;
 		},
-		[Command.openContact]: async (arg?: unknown) => {
-			const id = requireId(arg);
-			const contact = store.get(id) ?? (await client.getContact(id));
-			panel.show(contact);
-		},
-		[Command.copyContactId]: (arg?: unknown) => copyContactId(requireId(arg), config.idFormat),
-		[Command.insertContactId]: (arg?: unknown) => insertContactId(requireId(arg), config.idFormat, editors.editor),
-		[Command.openInWhatsApp]: (arg?: unknown) => openInWhatsApp(requireId(arg)),
+		[Command.openContact]: withContact(async (id) => panel.show(store.get(id) ?? (await client.getContact(id)))),
+		[Command.copyContactId]: withContact((id) => copyContactId(id, config.idFormat)),
+		[Command.insertContactId]: withContact((id) => insertContactId(id, config.idFormat, editors.editor)),
+		[Command.openInWhatsApp]: withContact((id) => openInWhatsApp(id)),
 		[Command.showLog]: () => log.show(),
 	});
 
@@ -175,7 +192,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		}),
 	);
 
-	log.info(`Periskope Contacts activated (API ${config.apiBaseUrl}, ${signedIn ? 'token set' : 'no token'}).`);
+	log.info(`Periskope Contacts activated (API ${config.apiBase.ok ? config.apiBase.url : `refused: ${config.apiBase.reason}`}, ${signedIn ? 'token set' : 'no token'}).`);
 	if (context.extensionMode === vscode.ExtensionMode.Test) {
 		return { store, loader, tree, treeView, panel, lastSearch: () => lastSearch };
 	}
@@ -187,11 +204,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
  * development mode only, it hands the double's token in through PERISKOPE_DEMO_TOKEN.
  * It still goes into SecretStorage like any other token.
  */
-async function seedDemoToken(context: vscode.ExtensionContext, tokens: TokenStore, log: vscode.LogOutputChannel): Promise<void> {
+async function seedDemoToken(context: vscode.ExtensionContext, tokens: TokenStore, config: Config, log: vscode.LogOutputChannel): Promise<void> {
 	const demo = process.env.PERISKOPE_DEMO_TOKEN;
-	if (!demo || context.extensionMode !== vscode.ExtensionMode.Development || (await tokens.get())) return;
-	await tokens.set(demo);
+	if (!demo || !config.apiBase.ok || context.extensionMode !== vscode.ExtensionMode.Development || (await tokens.get())) return;
+	// Bound to the demo's own API double, which the demo put in the user settings.
+	await tokens.set(demo, config.apiBase.origin);
 	log.info('Demo token from PERISKOPE_DEMO_TOKEN stored in secret storage (development mode).');
+}
+
+function baseKey(base: Config['apiBase']): string {
+	return base.ok ? base.url : `refused:${base.raw}`;
 }
 
 export function deactivate(): void {

@@ -2,7 +2,9 @@
 // PeriskopeApiError; GETs retry transient failures; the token only ever goes into the
 // Authorization header.
 import fetch, { Response } from 'node-fetch';
+import { BaseUrl, parseBaseUrl } from './baseUrl';
 import { PeriskopeApiError } from './errors';
+import { plainServerText, traceIdOf } from './serverText';
 import { abortableSleep, cancelledError, DEFAULT_RETRY_POLICY, retryDelay, RetryPolicy, serverRequestedDelay } from './retry';
 import { MAX_PAGE_LIMIT, type Contact } from './types';
 import { parseContact, parseContactPage, ParsedPage, ShapeError } from './validate';
@@ -24,12 +26,26 @@ export interface RetryNotice {
 	error: PeriskopeApiError;
 }
 
+/** Where a request is about to go, so the token's owner can decide whether it may. */
+export interface TokenTarget {
+	origin: string;
+	host: string;
+}
+
+/** A 2,000-contact page is ~1.2 MB; anything near this is not a page. */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
 export interface PeriskopeClientOptions {
-	/** e.g. https://api.periskope.app/v1 */
-	baseUrl: string;
-	/** Read on every request, so a replaced token takes effect at once. */
-	getToken: () => string | undefined | Promise<string | undefined>;
+	/** e.g. https://api.periskope.app/v1; a refused URL makes every request fail with kind 'config'. */
+	baseUrl: string | BaseUrl;
+	/**
+	 * Read on every request, so a replaced token takes effect at once. Told where the request
+	 * goes; may throw (kind 'tokenWithheld') to send nothing.
+	 */
+	getToken: (target: TokenTarget) => string | undefined | Promise<string | undefined>;
 	timeoutMs?: number;
+	/** Response bodies above this fail with kind 'badResponse' and the connection is dropped. */
+	maxBodyBytes?: number;
 	retry?: Partial<RetryPolicy>;
 	userAgent?: string;
 	onRequest?: (line: RequestLogLine) => void;
@@ -55,15 +71,17 @@ export interface ResponseInfo {
 }
 
 export class PeriskopeClient {
-	private readonly baseUrl: string;
+	private readonly base: BaseUrl;
 	private readonly policy: RetryPolicy;
+	private readonly maxBodyBytes: number;
 	private readonly timeoutMs: number;
 	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	private readonly random: () => number;
 	private readonly now: () => number;
 
 	constructor(private readonly options: PeriskopeClientOptions) {
-		this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+		this.base = typeof options.baseUrl === 'string' ? parseBaseUrl(options.baseUrl) : options.baseUrl;
+		this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 		this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 		this.timeoutMs = options.timeoutMs ?? 30_000;
 		this.sleep = options.sleep ?? abortableSleep;
@@ -122,10 +140,13 @@ export class PeriskopeClient {
 		onResponse?: (info: ResponseInfo) => void,
 	): Promise<unknown> {
 		if (callerSignal?.aborted) throw cancelledError();
-		const token = await this.options.getToken();
+		const base = this.base;
+		if (!base.ok) throw new PeriskopeApiError('config', `Nothing was sent: ${base.reason}`);
+		const token = await this.options.getToken({ origin: base.origin, host: base.host });
 		if (!token) {
 			throw new PeriskopeApiError('unauthorized', 'No Periskope API token is set.');
 		}
+		if (callerSignal?.aborted) throw cancelledError();
 		const timeout = new AbortController();
 		const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
 		const onCallerAbort = () => timeout.abort();
@@ -133,27 +154,34 @@ export class PeriskopeClient {
 		const started = this.now();
 		let response: Response | undefined;
 		try {
-			response = await fetch(this.baseUrl + path, {
+			response = await fetch(base.url + path, {
 				method,
 				headers: {
 					authorization: `Bearer ${token}`,
 					accept: 'application/json',
 					'user-agent': this.options.userAgent ?? 'periskope-contacts-vscode',
 				},
+				// A redirect would carry the token to wherever the server points: never follow one.
+				redirect: 'manual',
 				signal: timeout.signal,
 			});
+			const traceId = traceIdOf(response.headers.get('x-periskope-trace-id'));
+			if (response.status >= 300 && response.status < 400) {
+				this.log({ method, path, status: response.status, ms: this.now() - started, traceId, attempt });
+				response.body?.resume?.();
+				throw redirectError(response, base.origin, traceId);
+			}
 			if (response.ok) onResponse?.({ rateLimitRemaining: headerNumber(response, 'x-ratelimit-remaining') });
-			const text = await response.text();
-			const traceId = response.headers.get('x-periskope-trace-id') ?? undefined;
+			const text = await readCapped(response, this.maxBodyBytes, () => timeout.abort());
 			this.log({ method, path, status: response.status, ms: this.now() - started, traceId, attempt });
-			if (!response.ok) throw httpError(response, text, traceId, this.now());
+			if (!response.ok) throw httpError(response, text, traceId, this.now(), token);
 			return parseJson(text, response, traceId, path);
 		} catch (e) {
 			if (e instanceof PeriskopeApiError) throw redact(e, token);
 			if (callerSignal?.aborted) throw cancelledError();
 			const error = timeout.signal.aborted
 				? new PeriskopeApiError('timeout', `Periskope did not answer within ${Math.round(this.timeoutMs / 1000)} s.`, { cause: e })
-				: new PeriskopeApiError('network', `Could not reach Periskope at ${hostOf(this.baseUrl)}: ${networkReason(e)}.`, { cause: e });
+				: new PeriskopeApiError('network', `Could not reach Periskope at ${base.host}: ${networkReason(e)}.`, { cause: e });
 			if (!response) this.log({ method, path, status: 'error', ms: this.now() - started, attempt, error: error.kind });
 			throw redact(error, token);
 		} finally {
@@ -186,9 +214,9 @@ function parseJson(text: string, response: Response, traceId: string | undefined
 	}
 }
 
-function httpError(response: Response, text: string, traceId: string | undefined, now: number): PeriskopeApiError {
+function httpError(response: Response, text: string, traceId: string | undefined, now: number, token: string): PeriskopeApiError {
 	const status = response.status;
-	const apiMessage = apiMessageOf(text);
+	const apiMessage = apiMessageOf(text, token);
 	const init = { status, traceId, apiMessage };
 	const reason = apiMessage ? `: ${apiMessage}` : '';
 	if (status === 401 || status === 403) {
@@ -213,12 +241,12 @@ function httpError(response: Response, text: string, traceId: string | undefined
 	return new PeriskopeApiError('http', `Periskope answered ${status}${reason}.`, init);
 }
 
-/** The `message` of an API error body, if the body is one. */
-function apiMessageOf(text: string): string | undefined {
+/** The `message` of an API error body, if the body is one: plain text, bounded, without the token. */
+function apiMessageOf(text: string, token: string): string | undefined {
 	try {
 		const body = JSON.parse(text) as unknown;
 		if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
-			return ((body as { message: string }).message).slice(0, 300);
+			return plainServerText((body as { message: string }).message, 300, token) || undefined;
 		}
 	} catch {
 		// Not JSON: the status says enough.
@@ -246,12 +274,45 @@ function networkReason(e: unknown): string {
 	return 'the connection failed';
 }
 
-function hostOf(url: string): string {
+/** A 3xx: the token stays here, whatever the Location says. */
+function redirectError(response: Response, origin: string, traceId: string | undefined): PeriskopeApiError {
+	let where = 'another address';
 	try {
-		return new URL(url).host;
+		const to = new URL(response.headers.get('location') ?? '', origin);
+		where = to.origin === origin ? 'another path' : to.host;
 	} catch {
-		return url;
+		// An unreadable Location: say no more than that it redirected.
 	}
+	return new PeriskopeApiError(
+		'http',
+		`Periskope answered with a redirect (${response.status}) to ${plainServerText(where, 80)}; it was not followed and the token was not sent there. Check periskope.apiBaseUrl.`,
+		{ status: response.status, traceId },
+	);
+}
+
+/** The body as text, refusing (and dropping the connection) past `max` bytes. */
+async function readCapped(response: Response, max: number, drop: () => void): Promise<string> {
+	const declared = headerNumber(response, 'content-length');
+	const tooLarge = () =>
+		new PeriskopeApiError('badResponse', `Periskope sent a response larger than ${Math.round(max / 1024 / 1024)} MB; it was cut off.`, { status: response.status });
+	if (declared !== undefined && declared > max) {
+		drop();
+		throw tooLarge();
+	}
+	const body = response.body;
+	if (!body) return '';
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as AsyncIterable<Buffer | string>) {
+		const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		size += buf.length;
+		if (size > max) {
+			drop();
+			throw tooLarge();
+		}
+		chunks.push(buf);
+	}
+	return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function pathOnly(path: string): string {

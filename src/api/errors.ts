@@ -11,7 +11,9 @@ export type ApiErrorKind =
 	| 'timeout' // no answer within the per-request timeout
 	| 'badResponse' // non-JSON, HTML error page, wrong shape
 	| 'cancelled' // the caller aborted
-	| 'http'; // any other non-2xx
+	| 'config' // the API base URL setting is refused; nothing was sent
+	| 'tokenWithheld' // the user did not allow the token to go to this origin; nothing was sent
+	| 'http'; // any other non-2xx, redirects included
 
 export interface ApiErrorInit {
 	status?: number;

@@ -1,8 +1,12 @@
-// Walks `GET /contacts` page by page in a way that survives a list changing underneath:
-// offsets are rows to skip, rows are deduped by contact_id, and the walk ends on an empty
-// or short page or a hard page bound, so it can neither loop forever nor double-count.
-// Asked to, it reads one page ahead: the server builds page n+1 while page n is stored.
-import type { PeriskopeClient, RequestOptions, ResponseInfo } from './client';
+// Walks `GET /contacts` so that no contact goes missing without a word. Periskope lists newest
+// first and the list changes while a big org pages through it, so:
+// - the walk ends on an empty page (or a short one at or past the count), never on the count alone;
+// - offsets follow the server's own row numbering (`from`/`to`), so a 1-based server loses nobody;
+// - when the list moved (rows repeated, count changed) or fewer distinct contacts arrived than the
+//   count, the head is read again until its rows repeat what the walk saw (edited and new contacts
+//   go to the head); only then is the walk complete, else it says it is not.
+import type { PeriskopeClient, ResponseInfo } from './client';
+import { PageSource, type PageRequest } from './pageSource';
 import { cancelledError } from './retry';
 import type { Contact } from './types';
 import type { ParsedPage } from './validate';
@@ -22,65 +26,71 @@ export interface PageResult {
 	done: boolean;
 }
 
-/**
- * Takes each page's rows and says how many were new. The loader's store is the sink: it already
- * knows every id it holds, so 100,000 ids are neither kept twice nor looked up twice per load.
- */
-export type PageSink = (rows: readonly Contact[], total: number) => number;
-
-export interface PagerOptions {
-	/** Hard stop for a server that never ends a walk (no count, endless full pages). */
-	maxPages?: number;
-	/** Where rows go; without one the pager dedupes with its own id set and returns `fresh`. */
-	sink?: PageSink;
+/** What a sink says about the rows it took. */
+export interface SinkResult {
+	/** Rows whose id it did not hold. */
+	added: number;
+	/** Rows it held with the same updated_at: they have not changed since the walk read them. */
+	unchanged: number;
 }
 
-export interface NextPageOptions extends Omit<RequestOptions, 'onResponse'> {
+/**
+ * Takes each page's rows. The loader's store is the sink: it already knows every id it holds, so
+ * 100,000 ids are neither kept twice nor looked up twice per load.
+ */
+export type PageSink = (rows: readonly Contact[], total: number) => SinkResult;
+
+export interface PagerOptions {
+	/** Hard stop for a server that never ends a walk (endless full pages of new rows). */
+	maxPages?: number;
+	/** Where rows go; without one the pager dedupes with its own map and returns `fresh`. */
+	sink?: PageSink;
+	/** Told what the walk noticed about the server (numbering, a list that moved), for the log. */
+	onNotice?: (text: string) => void;
+}
+
+export interface NextPageOptions extends Omit<PageRequest, 'planAhead'> {
 	/**
-	 * Ask for the page after this one as soon as this one's response starts, so the server
-	 * builds it while this one is read, parsed and stored. For "Load all" only: the tree's
-	 * "load more" must not fetch a page nobody asked for.
+	 * Ask for the page after this one as soon as this one's response starts. For "Load all" only:
+	 * the tree's "load more" must not fetch a page nobody asked for.
 	 */
 	readAhead?: boolean;
 }
 
 /** Below this many requests left in the rate-limit window, pages are asked for one at a time. */
 const READ_AHEAD_MIN_REMAINING = 10;
-
-/** Whether a response has started yet, and who to tell when it does. */
-interface ResponseWatch {
-	started?: ResponseInfo;
-	then?: (info: ResponseInfo) => void;
-}
-
-/** A request for the page after the current one, sent before anyone asked for it. */
-interface PageAhead {
-	readonly offset: number;
-	readonly controller: AbortController;
-	readonly page: Promise<ParsedPage>;
-	readonly response: ResponseWatch;
-	/** Stops listening to the signal of the call that sent it (the caller that takes it brings its own). */
-	readonly unlink: () => void;
-}
+/** Pages in a row that bring nothing new before the walk concludes the server ignores `offset`. */
+const MAX_REPEAT_PAGES = 3;
 
 export class ContactPager {
+	private readonly source: PageSource;
+	/** Offset of the next request, in the server's own terms. */
 	private offset = 0;
+	/** offset minus the 0-based index of the row it returns first (1 for a server counting offsets from 1). */
+	private skew = 0;
+	/** Rows the last page brought (a server may cap `limit` below what was asked). */
+	private stride: number;
 	private pages = 0;
-	private readonly seen = new Set<string>();
+	private repeatPages = 0;
+	private readonly seen = new Map<string, string | null>();
 	private seenTotal = 0;
 	private readonly maxPages: number;
 	private readonly sink: PageSink | undefined;
 	private total = -1;
+	private countMoved = false;
+	private shrank = false;
+	private rowsRepeated = false;
 	private finished = false;
+	private shortfall = false;
 	private malformedRows = 0;
-	private changed = false;
-	private ahead: PageAhead | undefined;
 
 	constructor(
-		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
+		client: Pick<PeriskopeClient, 'listContacts'>,
 		private readonly pageSize: number,
-		options: PagerOptions = {},
+		private readonly options: PagerOptions = {},
 	) {
+		this.source = new PageSource(client, pageSize);
+		this.stride = pageSize;
 		this.maxPages = options.maxPages ?? 10_000;
 		this.sink = options.sink;
 	}
@@ -98,12 +108,16 @@ export class ContactPager {
 	get malformed(): number {
 		return this.malformedRows;
 	}
+	/** The list moved under the walk (rows repeated, or the count changed): known before the walk ends. */
+	get moved(): boolean {
+		return this.countMoved || this.rowsRepeated;
+	}
 	/**
-	 * The org's count moved between pages: contacts were added or removed while we paged, so
-	 * offsets shifted and some rows may have been skipped or be stale. Only a fresh walk is exact.
+	 * The walk ended and, even after re-reading the head, what it loaded does not add up to what
+	 * the server reports (or contacts were deleted while it ran): only a fresh walk is exact.
 	 */
 	get listChanged(): boolean {
-		return this.changed;
+		return this.finished && this.shortfall;
 	}
 
 	/**
@@ -114,106 +128,137 @@ export class ContactPager {
 		if (this.finished) {
 			return { fresh: [], freshCount: 0, rows: 0, malformed: 0, total: this.total, done: true };
 		}
-		const page = await this.fetch(this.offset, opts);
+		const requested = this.offset;
+		const page = await this.source.get(requested, {
+			signal: opts.signal,
+			onRetry: opts.onRetry,
+			planAhead: opts.readAhead ? (info) => this.planAhead(info) : undefined,
+		});
 		// Cancelled while the page was parsed: deliver nothing (the sink may belong to a reset store).
 		if (opts.signal?.aborted) throw cancelledError();
 		this.pages++;
-		this.offset += page.contacts.length + page.malformed;
-		if (page.count >= 0) {
-			if (this.total >= 0 && page.count !== this.total) this.changed = true;
-			this.total = page.count;
-		}
-		this.malformedRows += page.malformed;
-		const fresh: Contact[] = [];
-		let freshCount: number;
-		if (this.sink) {
-			freshCount = this.sink(page.contacts, this.total);
-		} else {
-			for (const contact of page.contacts) {
-				const before = this.seen.size;
-				this.seen.add(contact.contact_id);
-				if (this.seen.size > before) fresh.push(contact);
-			}
-			freshCount = fresh.length;
-		}
-		this.seenTotal += freshCount;
 		const rows = page.contacts.length + page.malformed;
-		// A list that grows while we page can keep adding pages; bound the walk by what the
-		// API said plus slack, so a server that never returns a short page cannot trap us.
-		const pageBound = this.total >= 0 ? Math.ceil(this.total / this.pageSize) + 2 : Infinity;
-		this.finished =
+		const position = this.positionAfter(page, requested, rows);
+		this.offset = position + this.skew;
+		if (rows > 0) this.stride = rows;
+		this.noteCount(page.count);
+		this.malformedRows += page.malformed;
+		const { fresh, added } = this.take(page.contacts);
+		let freshCount = added;
+		// Rows this walk already had, on a page after the first: the list shifted under us.
+		if (this.pages > 1 && added < page.contacts.length && !this.rowsRepeated) {
+			this.rowsRepeated = true;
+			this.options.onNotice?.(`The contact list moved while loading: page at offset ${requested} repeated ${page.contacts.length - added} row(s); the head will be read again.`);
+		}
+		this.repeatPages = page.contacts.length > 0 && added === 0 ? this.repeatPages + 1 : 0;
+		const atEnd =
 			rows === 0 ||
-			rows < this.pageSize ||
-			(this.total >= 0 && this.offset >= this.total) ||
-			this.pages >= Math.min(pageBound, this.maxPages) ||
-			// A full page of rows we already have: the server ignores offset or replays; stop.
-			(freshCount === 0 && page.contacts.length > 0);
-		// A page read ahead for an offset this walk will not ask for (it ended, or the page was short).
-		if (this.ahead && (this.finished || this.ahead.offset !== this.offset)) this.cancel();
+			(rows < this.pageSize && this.total >= 0 && position >= this.total) ||
+			this.repeatPages >= MAX_REPEAT_PAGES ||
+			this.pages >= this.maxPages;
+		if (atEnd) {
+			this.source.cancel();
+			const before = this.seenTotal;
+			fresh.push(...(await this.conclude(opts)));
+			freshCount += this.seenTotal - before;
+		} else if (this.source.aheadOffset !== undefined && this.source.aheadOffset !== this.offset) {
+			// A page read ahead for an offset this walk will not ask for (the page was short).
+			this.source.cancel();
+		}
 		return { fresh, freshCount, rows, malformed: page.malformed, total: this.total, done: this.finished };
 	}
 
 	/** Stops a page read ahead, if any. Call when the walk is abandoned. */
 	cancel(): void {
-		this.ahead?.unlink();
-		this.ahead?.controller.abort();
-		this.ahead = undefined;
-	}
-
-	/** The page at `offset`: the one read ahead if it is that page, else a new request. */
-	private async fetch(offset: number, opts: NextPageOptions): Promise<ParsedPage> {
-		const readAhead = opts.readAhead ? (info: ResponseInfo) => this.readAhead(offset + this.pageSize, info, opts) : undefined;
-		const ahead = this.ahead;
-		this.ahead = undefined;
-		ahead?.unlink();
-		if (ahead?.offset !== offset || ahead.controller.signal.aborted) {
-			ahead?.controller.abort();
-			return this.client.listContacts(offset, this.pageSize, { signal: opts.signal, onRetry: opts.onRetry, onResponse: readAhead });
-		}
-		// The read-ahead request is the caller's now: their cancel stops it.
-		if (opts.signal?.aborted) {
-			ahead.controller.abort();
-			throw cancelledError();
-		}
-		if (readAhead) {
-			if (ahead.response.started) readAhead(ahead.response.started);
-			else ahead.response.then = readAhead;
-		}
-		const stop = () => ahead.controller.abort();
-		opts.signal?.addEventListener('abort', stop, { once: true });
-		try {
-			return await ahead.page;
-		} finally {
-			opts.signal?.removeEventListener('abort', stop);
-		}
+		this.source.cancel();
 	}
 
 	/**
-	 * Sends the request for the page at `offset` while the current page arrives. Only when the
-	 * last count says that page exists (so never on the first page, nor past the end), and
-	 * while the rate-limit window has room to spare.
+	 * The 0-based index of the row after this page. Follows the server's numbering when its
+	 * from/to agree with the rows it sent; notices (once) a server whose numbering is not ours.
 	 */
-	private readAhead(offset: number, info: ResponseInfo, opts: NextPageOptions): void {
-		if (this.ahead || opts.signal?.aborted) return;
-		if (this.total < 0 || offset >= this.total || this.pages + 1 >= this.maxPages) return;
-		if (info.rateLimitRemaining !== undefined && info.rateLimitRemaining < READ_AHEAD_MIN_REMAINING) return;
-		const controller = new AbortController();
-		const response: ResponseWatch = {};
-		const page = this.client.listContacts(offset, this.pageSize, {
-			signal: controller.signal,
-			onRetry: opts.onRetry,
-			onResponse: (started) => {
-				response.started = started;
-				response.then?.(started);
-			},
-		});
-		// Awaited by the next call, or dropped with cancel(): never an unhandled rejection.
-		page.catch(() => undefined);
-		// Until the next call takes it, cancelling the walk that sent it stops it.
-		const stop = () => controller.abort();
-		opts.signal?.addEventListener('abort', stop, { once: true });
-		const unlink = () => opts.signal?.removeEventListener('abort', stop);
-		this.ahead = { offset, controller, page, response, unlink };
+	private positionAfter(page: ParsedPage, requested: number, rows: number): number {
+		const counted = requested - this.skew + rows;
+		const consistent = rows > 0 && page.from >= 1 && page.to >= page.from && page.to - page.from + 1 === rows;
+		if (!consistent) return counted;
+		const skew = requested - (page.from - 1);
+		// Off by one is a numbering convention (offset counted from 1); anything more is a server we cannot follow.
+		if (Math.abs(skew) > 1) return counted;
+		if (skew !== this.skew) {
+			this.options.onNotice?.(`Asked for offset ${requested}, the server answered rows ${page.from}–${page.to}: following its numbering from here on (offset shifted by ${skew}).`);
+			this.skew = skew;
+		}
+		return page.to;
+	}
+
+	private noteCount(count: number): void {
+		if (count < 0) return;
+		if (this.total >= 0 && count !== this.total) {
+			this.countMoved = true;
+			if (count < this.total) this.shrank = true;
+		}
+		this.total = count;
+	}
+
+	private take(contacts: Contact[]): { fresh: Contact[]; added: number; unchanged: number } {
+		if (this.sink) {
+			const { added, unchanged } = this.sink(contacts, this.total);
+			this.seenTotal += added;
+			return { fresh: [], added, unchanged };
+		}
+		const fresh: Contact[] = [];
+		let unchanged = 0;
+		for (const contact of contacts) {
+			const before = this.seen.get(contact.contact_id);
+			if (before === undefined) fresh.push(contact);
+			else if (before === contact.updated_at) unchanged++;
+			this.seen.set(contact.contact_id, contact.updated_at);
+		}
+		this.seenTotal += fresh.length;
+		return { fresh, added: fresh.length, unchanged };
+	}
+
+	/**
+	 * The walk reached its end. If the list moved or the numbers do not add up, read the head
+	 * again (edited and new contacts are there) until a page repeats a row unchanged; then
+	 * decide whether the walk is complete.
+	 */
+	private async conclude(opts: NextPageOptions): Promise<Contact[]> {
+		const found: Contact[] = [];
+		if (this.moved || (this.total >= 0 && this.seenTotal < this.total)) {
+			const bound = this.total >= 0 ? Math.ceil(this.total / Math.max(1, this.stride)) + 1 : 1;
+			let offset = this.skew;
+			for (let i = 0; i < bound; i++) {
+				const page = await this.source.get(offset, { signal: opts.signal, onRetry: opts.onRetry });
+				if (opts.signal?.aborted) throw cancelledError();
+				this.noteCount(page.count);
+				const { fresh, unchanged } = this.take(page.contacts);
+				found.push(...fresh);
+				const rows = page.contacts.length + page.malformed;
+				const position = this.positionAfter(page, offset, rows);
+				if (unchanged > 0 || rows === 0 || (this.total >= 0 && position >= this.total)) break;
+				offset = position + this.skew;
+			}
+		}
+		this.finished = true;
+		// Deleted contacts shift rows we had not read yet past us: a shrinking list is never proven complete.
+		this.shortfall = this.total >= 0 ? this.seenTotal !== this.total || this.shrank : this.moved;
+		if (this.shortfall) {
+			this.options.onNotice?.(
+				`Loading ended with ${this.seenTotal} distinct contacts; the server reports ${this.total < 0 ? 'no count' : this.total}${this.shrank ? ' and contacts were deleted meanwhile' : ''}. A refresh loads the list afresh.`,
+			);
+		}
+		return found;
+	}
+
+	/** Where to read ahead once this page's response starts: the next page, if it exists and the rate limit has room. */
+	private planAhead(info: ResponseInfo): number | undefined {
+		if (this.total < 0 || this.pages + 1 >= this.maxPages) return undefined;
+		if (info.rateLimitRemaining !== undefined && info.rateLimitRemaining < READ_AHEAD_MIN_REMAINING) return undefined;
+		// This page is still arriving: the next starts a stride after it.
+		const nextPosition = this.offset - this.skew + this.stride;
+		if (nextPosition >= this.total) return undefined;
+		return nextPosition + this.skew;
 	}
 }
 
@@ -221,10 +266,10 @@ export interface LoadAllResult {
 	contacts: Contact[];
 	/** Distinct contacts loaded. */
 	seen: number;
-	/** What the API said the org holds (-1 if unknown): a mismatch means the list changed while paging. */
+	/** What the API said the org holds (-1 if unknown). */
 	reportedTotal: number;
 	malformed: number;
-	/** The list changed while paging; see ContactPager.listChanged. */
+	/** The walk could not prove it saw every contact; see ContactPager.listChanged. */
 	listChanged: boolean;
 }
 
@@ -232,9 +277,9 @@ export interface LoadAllResult {
 export async function loadAllContacts(
 	client: Pick<PeriskopeClient, 'listContacts'>,
 	pageSize: number,
-	opts: NextPageOptions & { maxPages?: number; onPage?: (page: PageResult, pager: ContactPager) => void } = {},
+	opts: NextPageOptions & { maxPages?: number; onPage?: (page: PageResult, pager: ContactPager) => void; onNotice?: (text: string) => void } = {},
 ): Promise<LoadAllResult> {
-	const pager = new ContactPager(client, pageSize, { maxPages: opts.maxPages });
+	const pager = new ContactPager(client, pageSize, { maxPages: opts.maxPages, onNotice: opts.onNotice });
 	const contacts: Contact[] = [];
 	try {
 		while (!pager.done) {

@@ -10,6 +10,8 @@ export interface RetryPolicy {
 	maxDelayMs: number;
 	/** The longest server-requested wait (Retry-After, X-RateLimit-Reset) we honour; longer ones fail fast. */
 	maxServerDelayMs: number;
+	/** A 429 that says nothing of when to come back waits at least this long (plus jitter). */
+	rateLimitFloorMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -17,6 +19,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	baseDelayMs: 300,
 	maxDelayMs: 8_000,
 	maxServerDelayMs: 60_000,
+	rateLimitFloorMs: 5_000,
 };
 
 /** Full-jitter exponential backoff (AWS architecture blog's "full jitter"). */
@@ -52,6 +55,8 @@ export function retryDelay(error: PeriskopeApiError, attempt: number, policy: Re
 	if (error.retryAfterMs !== undefined) {
 		return error.retryAfterMs <= policy.maxServerDelayMs ? error.retryAfterMs : undefined;
 	}
+	// Hammering a rate limiter after 0.3 s only earns another 429.
+	if (error.kind === 'rateLimited') return policy.rateLimitFloorMs + backoffDelay(attempt, policy, random);
 	return backoffDelay(attempt, policy, random);
 }
 

@@ -24,8 +24,9 @@ export interface Contact {
 /** One page of `GET /contacts`. */
 export interface ContactPage {
 	contacts: Contact[];
-	/** Total contacts in the org, as the API reports it. */
+	/** Total contacts in the org, as the API reports it (-1 when it sent no usable number). */
 	count: number;
+	/** 1-based number of the first row served, and of the last (-1 when not usable). */
 	from: number;
 	to: number;
 }

@@ -53,14 +53,14 @@ export function parseContactPage(body: unknown): ParsedPage {
 		if (contact) contacts.push(contact);
 		else malformed++;
 	}
-	const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-	const count = num(body.count);
+	// Numbers from the server are hints, never trusted: a whole number in a sane range, else unknown (-1).
+	const num = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e9 ? v : -1);
 	return {
 		contacts,
-		// A missing count is survivable: paging stops on a short or empty page instead.
-		count: count ?? -1,
-		from: num(body.from) ?? 0,
-		to: num(body.to) ?? 0,
+		// A missing count is survivable: paging ends on an empty page instead.
+		count: num(body.count),
+		from: num(body.from),
+		to: num(body.to),
 		malformed,
 	};
 }

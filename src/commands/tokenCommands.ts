@@ -2,12 +2,14 @@
 import * as vscode from 'vscode';
 import { PeriskopeClient } from '../api/client';
 import { PeriskopeApiError } from '../api/errors';
+import type { BaseUrl } from '../api/baseUrl';
 import type { TokenStore } from '../auth/tokenStore';
 
 export interface TokenCommandDeps {
 	tokens: TokenStore;
-	/** A client that uses `token` instead of the stored one. */
+	/** A client that uses `token` instead of the stored one, and the API it talks to now. */
 	clientFor(token: string): PeriskopeClient;
+	apiBase(): BaseUrl;
 }
 
 /** Checks a token against the API; resolves to a reason when it is refused. */
@@ -30,9 +32,12 @@ export async function checkToken(client: PeriskopeClient, signal?: AbortSignal):
 export async function setToken(deps: TokenCommandDeps, given?: unknown): Promise<boolean> {
 	if (typeof given === 'string') {
 		const token = given.trim();
+		const base = deps.apiBase();
+		if (!base.ok) throw new PeriskopeApiError('config', `Nothing was sent: ${base.reason}`);
 		const refused = token ? await checkToken(deps.clientFor(token)) : 'The token is empty.';
 		if (refused) throw new PeriskopeApiError('unauthorized', refused);
-		await deps.tokens.set(token);
+		// Bound to the origin it was just checked against: it goes nowhere else without asking.
+		await deps.tokens.set(token, base.origin);
 		return true;
 	}
 	const stored = await askForToken(deps);
@@ -43,8 +48,11 @@ export async function setToken(deps: TokenCommandDeps, given?: unknown): Promise
 function askForToken(deps: TokenCommandDeps): Promise<boolean> {
 	return new Promise((resolve) => {
 		const box = vscode.window.createInputBox();
+		const base = deps.apiBase();
 		box.title = 'Periskope API Token';
-		box.prompt = 'Paste the API token of your organisation (Periskope → Settings → API). It is kept in VS Code secret storage.';
+		box.prompt = base.ok
+			? `Paste the API token of your organisation (Periskope → Settings → API). It is kept in VS Code secret storage and sent only to ${base.host}.`
+			: `The API base URL setting is refused: ${base.reason}`;
 		box.placeholder = 'API token';
 		box.password = true;
 		box.ignoreFocusOut = true;
@@ -66,6 +74,11 @@ function askForToken(deps: TokenCommandDeps): Promise<boolean> {
 				box.validationMessage = 'Enter a token.';
 				return;
 			}
+			const target = deps.apiBase();
+			if (!target.ok) {
+				box.validationMessage = { message: `Fix periskope.apiBaseUrl first: ${target.reason}`, severity: vscode.InputBoxValidationSeverity.Error };
+				return;
+			}
 			checking?.abort();
 			checking = new AbortController();
 			const signal = checking.signal;
@@ -78,7 +91,7 @@ function askForToken(deps: TokenCommandDeps): Promise<boolean> {
 					box.validationMessage = { message: refused, severity: vscode.InputBoxValidationSeverity.Error };
 					return;
 				}
-				await deps.tokens.set(token);
+				await deps.tokens.set(token, target.origin);
 				finish(true);
 			} catch (e) {
 				if (signal.aborted) return;

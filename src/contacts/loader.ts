@@ -98,7 +98,7 @@ export class ContactsLoader {
 		return new ContactPager(this.client(), this.pageSize, {
 			sink: (rows, total) => {
 				this.store.total = total >= 0 ? total : undefined;
-				return this.store.ingest(rows).added;
+				return this.store.ingest(rows);
 			},
 		});
 	}

@@ -15,6 +15,8 @@ export interface GroupSummary {
 export interface StoreChange {
 	added: number;
 	updated: number;
+	/** Rows the store already held with the same updated_at: nothing changed since they were read. */
+	unchanged: number;
 	/** True when the store was emptied (refresh). */
 	cleared: boolean;
 }
@@ -97,6 +99,7 @@ export class ContactStore {
 	ingest(page: readonly Contact[]): StoreChange {
 		let added = 0;
 		let updated = 0;
+		let unchanged = 0;
 		const indexed: Contact[] = [];
 		const reindexed = new Set<string>();
 		const { type, label } = this.groupings;
@@ -114,6 +117,7 @@ export class ContactStore {
 				added++;
 				continue;
 			}
+			if (previous.updated_at === contact.updated_at) unchanged++;
 			const oldTypeKeys = this.typeKeys(previous);
 			if (!sameKeys(oldTypeKeys, typeKeys)) {
 				type.remove(id, oldTypeKeys);
@@ -131,7 +135,7 @@ export class ContactStore {
 			updated++;
 		}
 		this.index.add(indexed, reindexed);
-		const change = { added, updated, cleared: false };
+		const change = { added, updated, unchanged, cleared: false };
 		if (added || updated) this.changed.fire(change);
 		return change;
 	}
@@ -215,7 +219,7 @@ export class ContactStore {
 		this.typeKeyCache.clear();
 		this.lastRow = undefined;
 		this.reportedTotal = -1;
-		this.changed.fire({ added: 0, updated: 0, cleared: true });
+		this.changed.fire({ added: 0, updated: 0, unchanged: 0, cleared: true });
 	}
 
 	/** The groups in display order with their loaded counts. */

@@ -1,9 +1,9 @@
 // Builds what the contact detail page shows from a Contact: strings only, never HTML (the page
 // writes every value with textContent). Pure and free of `vscode`, so it is unit-tested in Node.
 // Every field may be null, missing or of the wrong type in practice; none of that may throw.
-import { PeriskopeApiError } from '../api/errors';
 import type { Contact } from '../api/types';
 import { bareNumber, formatNumber, whatsAppUrl } from '../contacts/format';
+import { describeFailure } from '../contacts/failure';
 import type { ChatsState, ContactViewModel, ErrorAction } from '../webview/protocol';
 
 /** Avatar colour when the contact has none (or not a hex colour): one of Periskope's 15. */
@@ -97,35 +97,16 @@ export function chatsState(contactId: string, chatIds: unknown): ChatsState {
 	return { state: 'loaded', direct, groups, others };
 }
 
-/** A failed detail fetch as the page shows it: what happened and what to do next. */
+/** A failed detail fetch as the page shows it: what happened and what to do next (the shared description). */
 export function chatsErrorState(error: unknown): ChatsState & { state: 'error' } {
-	const message = error instanceof Error && error.message ? error.message : String(error);
-	const step = nextStep(error);
-	return { state: 'error', message, nextStep: step.text, actions: step.actions };
+	const failure = describeFailure(error);
+	// The page offers the actions it can run; "allow" and "refresh" are the tree's.
+	const actions = failure.actions.filter((a): a is ErrorAction => (PAGE_ACTIONS as readonly string[]).includes(a));
+	if (!actions.includes('retry') && failure.actions.includes('refresh')) actions.unshift('retry');
+	return { state: 'error', message: failure.message, nextStep: failure.nextStep, actions };
 }
 
-function nextStep(error: unknown): { text: string; actions: ErrorAction[] } {
-	if (!(error instanceof PeriskopeApiError)) {
-		return { text: 'Try again; if it keeps failing, the log has the details.', actions: ['retry', 'showLog'] };
-	}
-	switch (error.kind) {
-		case 'unauthorized':
-			return { text: 'Set a valid API token (Periskope → Settings → API), then refresh.', actions: ['setToken'] };
-		case 'rateLimited': {
-			const seconds = error.retryAfterMs !== undefined ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : undefined;
-			return { text: seconds ? `Wait ${seconds} s, then retry.` : 'Wait a moment, then retry.', actions: ['retry'] };
-		}
-		case 'network':
-		case 'timeout':
-			return { text: 'Check your connection and the periskope.apiBaseUrl setting, then retry.', actions: ['retry', 'openSettings'] };
-		case 'notFound':
-			return { text: 'The contact may have been deleted: refresh the Contacts view.', actions: ['retry', 'showLog'] };
-		case 'server':
-			return { text: 'Periskope is having trouble; retry in a moment.', actions: ['retry', 'showLog'] };
-		default:
-			return { text: 'Retry; if it keeps failing, the log has the details.', actions: ['retry', 'showLog'] };
-	}
-}
+const PAGE_ACTIONS = ['retry', 'setToken', 'openSettings', 'showLog'] as const satisfies readonly ErrorAction[];
 
 function phoneNumber(contactId: string): string {
 	const formatted = formatNumber(contactId);

@@ -6,6 +6,7 @@ import { Command } from '../config';
 import type { GroupBy } from '../contacts/grouping';
 import type { ContactsLoader } from '../contacts/loader';
 import type { ContactStore } from '../contacts/store';
+import { describeFailure, FailureAction, FailureDescription } from '../contacts/failure';
 import { ContactNode, GroupNode, MessageNode, TreeNode, toTreeItem } from './treeNodes';
 
 /** Children handed to VS Code per group before a "Show more" node. */
@@ -139,33 +140,42 @@ function retryingNode(reason: PeriskopeApiError, delayMs: number): MessageNode {
 	return message('retrying', `${why[reason.kind] ?? 'Connection problem'}, retrying in ${seconds} s`, 'watch', undefined, reason.message);
 }
 
-/** A failure as nodes: what happened, and the action that fixes it. */
+/** A failure as nodes: what happened (with the first action as its command), then one node per further action. */
 export function errorNodes(error: PeriskopeApiError, partial: boolean): MessageNode[] {
-	const retry: vscode.Command = partial
-		? { command: Command.loadMore, title: 'Retry' }
-		: { command: Command.refresh, title: 'Retry' };
+	const failure = describeFailure(error);
 	const red = 'problemsErrorIcon.foreground';
-	switch (error.kind) {
-		case 'unauthorized':
-			return [message('error', 'Unauthorized — set token', 'key', { command: Command.setToken, title: 'Set API Token' }, error.apiMessage ?? error.message, red)];
-		case 'rateLimited': {
-			const wait = error.retryAfterMs ? ` in ${Math.ceil(error.retryAfterMs / 1000)} s` : '';
-			return [message('error', `Rate limited — retry${wait}`, 'watch', retry, error.message)];
-		}
-		case 'network':
-		case 'timeout':
-			return [
-				message('error', error.kind === 'timeout' ? 'Periskope timed out — retry' : 'Cannot reach Periskope — retry', 'debug-disconnect', retry, error.message, red),
-				message('settings', 'Check the API base URL setting', 'gear', { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['periskope.apiBaseUrl'] }),
-			];
-		case 'validation':
-			return [message('error', 'Request rejected — check the page size setting', 'warning', { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['periskope.pageSize'] }, error.message, red)];
-		case 'server':
-			return [message('error', `Periskope server error${error.status ? ` (${error.status})` : ''} — retry`, 'error', retry, error.message, red)];
-		default:
-			return [
-				message('error', 'Unexpected response — retry', 'error', retry, error.message, red),
-				message('log', 'Show log', 'output', { command: Command.showLog, title: 'Show Log' }),
-			];
+	const [first, ...rest] = failure.actions;
+	const command = (action: FailureAction | undefined) => (action ? failureCommand(action, failure, partial) : undefined);
+	const nodes = [message('error', failure.title, failure.icon, command(first), failure.message, red)];
+	for (const action of rest) {
+		const c = command(action)!;
+		nodes.push(message(`error-${action}`, c.title, ACTION_ICONS[action], c));
+	}
+	return nodes;
+}
+
+const ACTION_ICONS: Record<FailureAction, string> = {
+	retry: 'refresh',
+	setToken: 'key',
+	openSettings: 'gear',
+	showLog: 'output',
+	allowOrigin: 'unlock',
+	refresh: 'refresh',
+};
+
+function failureCommand(action: FailureAction, failure: FailureDescription, partial: boolean): vscode.Command {
+	switch (action) {
+		case 'retry':
+			return partial ? { command: Command.loadMore, title: 'Retry' } : { command: Command.refresh, title: 'Retry' };
+		case 'refresh':
+			return { command: Command.refresh, title: 'Refresh' };
+		case 'setToken':
+			return { command: Command.setToken, title: 'Set API Token' };
+		case 'openSettings':
+			return { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: [failure.setting ?? 'periskope'] };
+		case 'showLog':
+			return { command: Command.showLog, title: 'Show Log' };
+		case 'allowOrigin':
+			return { command: Command.allowApiOrigin, title: 'Allow the new API address…' };
 	}
 }

@@ -96,6 +96,11 @@ export class ContactDetailPanel implements vscode.Disposable {
 		if (this.panel && this.listed) this.load();
 	}
 
+	/** Closes the panel, if open (e.g. on sign-out: no contact stays on screen). */
+	close(): void {
+		this.panel?.dispose(); // fires onDidDispose -> clear()
+	}
+
 	dispose(): void {
 		if (this.disposed) return;
 		this.disposed = true;

@@ -35,42 +35,42 @@ describe('paging through all contacts', () => {
 			const ids = loaded.map((c) => c.contact_id);
 			assert.equal(new Set(ids).size, ids.length, 'no duplicates');
 			for (const id of original) assert.ok(ids.includes(id), `lost ${id}`);
+			assert.equal(ids.length, 107, 'the inserted ones too: the head was read again');
 			assert.equal(pager.reportedTotal, 107);
-			assert.equal(pager.listChanged, true);
+			assert.equal(pager.moved, true);
+			assert.equal(pager.listChanged, false, 'complete once the head repeats');
 		} finally {
 			await double.close();
 		}
 	});
 
 	it('hands pages to a sink, which says how many rows were new', async () => {
-		let offsets = 0;
+		const rows = [contact('1'), contact('2'), contact('3'), contact('4'), contact('5')];
 		const client = {
-			async listContacts(offset: number): Promise<ParsedPage> {
-				offsets++;
-				// The second page replays the first: the sink reports nothing new and the walk stops.
-				const contacts = offset < 4 ? [contact('1'), contact('2'), contact('2'), contact('3')] : [contact('1'), contact('2'), contact('3'), contact('3')];
-				return { contacts, count: -1, from: offset + 1, to: offset + 4, malformed: 0 };
+			async listContacts(offset: number, limit: number): Promise<ParsedPage> {
+				const contacts = rows.slice(offset, offset + limit).map((c) => ({ ...c }));
+				return { contacts, count: rows.length, from: offset + 1, to: offset + contacts.length, malformed: 0 };
 			},
 		};
 		const held = new Set<string>();
 		const received: number[] = [];
-		const pager = new ContactPager(client, 4, {
-			sink: (rows) => {
-				received.push(rows.length);
+		const pager = new ContactPager(client, 3, {
+			sink: (page) => {
+				received.push(page.length);
 				const before = held.size;
-				for (const row of rows) held.add(row.contact_id);
-				return held.size - before;
+				for (const row of page) held.add(row.contact_id);
+				return { added: held.size - before, unchanged: 0 };
 			},
 		});
 		const first = await pager.next();
 		assert.equal(first.freshCount, 3);
 		assert.deepEqual(first.fresh, [], 'the sink has the rows');
 		const second = await pager.next();
-		assert.equal(second.freshCount, 0);
-		assert.equal(second.done, true, 'a full page of known rows ends the walk');
-		assert.deepEqual(received, [4, 4]);
-		assert.equal(pager.seenCount, 3);
-		assert.equal(offsets, 2);
+		assert.equal(second.freshCount, 2);
+		assert.equal(second.done, true, 'a short page at the count ends the walk');
+		assert.deepEqual(received, [3, 2]);
+		assert.equal(pager.seenCount, 5);
+		assert.equal(pager.listChanged, false);
 	});
 
 	it('delivers nothing and keeps its place when cancelled while a page arrives', async () => {
@@ -82,7 +82,7 @@ describe('paging through all contacts', () => {
 			},
 		};
 		let delivered = 0;
-		const pager = new ContactPager(client, 1, { sink: (rows) => (delivered += rows.length) });
+		const pager = new ContactPager(client, 1, { sink: (rows) => ({ added: (delivered += rows.length), unchanged: 0 }) });
 		await assert.rejects(pager.next({ signal: controller.signal }), { kind: 'cancelled' });
 		assert.equal(delivered, 0);
 		const page = await pager.next();
@@ -134,7 +134,8 @@ describe('paging through all contacts', () => {
 		};
 		const result = await loadAllContacts(liar, 10);
 		assert.equal(result.seen, 10);
-		assert.ok(calls <= 4, `made ${calls} calls`);
+		assert.ok(calls <= 6, `made ${calls} calls`);
+		assert.equal(result.listChanged, true, 'says it could not load the 20 it was promised');
 	});
 
 	it('stops when a server without count ignores the offset and replays one full page', async () => {
@@ -147,7 +148,8 @@ describe('paging through all contacts', () => {
 		};
 		const result = await loadAllContacts(replay, 2);
 		assert.equal(result.seen, 2);
-		assert.equal(calls, 2);
+		assert.ok(calls <= 6, `made ${calls} calls`);
+		assert.equal(result.listChanged, true, 'rows repeated: it cannot say the list is complete');
 	});
 
 	it('stops at the page cap when a server without count sends new full pages forever', async () => {
@@ -165,10 +167,12 @@ describe('paging through all contacts', () => {
 
 	it('drops rows without an id, counts them, and keeps the rest', async () => {
 		const liar = {
-			listContacts: async (): Promise<ParsedPage> => ({ contacts: [contact('1')], count: 2, from: 1, to: 2, malformed: 1 }),
+			listContacts: async (offset: number): Promise<ParsedPage> =>
+				offset === 0 ? { contacts: [contact('1')], count: 2, from: 1, to: 2, malformed: 1 } : { contacts: [], count: 2, from: offset + 1, to: offset, malformed: 0 },
 		};
 		const result = await loadAllContacts(liar, 10);
 		assert.equal(result.seen, 1);
 		assert.equal(result.malformed, 1);
+		assert.equal(result.listChanged, true, 'one row of two was unusable: the list is not complete');
 	});
 });

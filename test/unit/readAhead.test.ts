@@ -68,7 +68,7 @@ describe('reading one page ahead', () => {
 
 	it('stops the page it read ahead when the walk is cancelled; the next call asks afresh', async () => {
 		const api = slowBodyApi(35);
-		const pager = new ContactPager(api, 10, { sink: (rows) => rows.length });
+		const pager = new ContactPager(api, 10, { sink: (rows) => ({ added: rows.length, unchanged: 0 }) });
 		const walk = new AbortController();
 		await pager.next({ signal: walk.signal, readAhead: true });
 		await pager.next({ signal: walk.signal, readAhead: true });
@@ -84,7 +84,7 @@ describe('reading one page ahead', () => {
 	it('a read-ahead that fails fails the next call, which can then be retried at the same page', async () => {
 		const api = slowBodyApi(35);
 		api.failOnce.add(20);
-		const pager = new ContactPager(api, 10, { sink: (rows) => rows.length });
+		const pager = new ContactPager(api, 10, { sink: (rows) => ({ added: rows.length, unchanged: 0 }) });
 		await pager.next({ readAhead: true });
 		await pager.next({ readAhead: true });
 		await assert.rejects(pager.next({ readAhead: true }), { kind: 'server' });
@@ -96,7 +96,7 @@ describe('reading one page ahead', () => {
 
 	it("the tree's next page uses a page already read ahead instead of asking twice", async () => {
 		const api = slowBodyApi(35);
-		const pager = new ContactPager(api, 10, { sink: (rows) => rows.length });
+		const pager = new ContactPager(api, 10, { sink: (rows) => ({ added: rows.length, unchanged: 0 }) });
 		await pager.next({ readAhead: true });
 		await pager.next({ readAhead: true });
 		await pager.next(); // no read-ahead asked: offset 20 was already on its way
@@ -139,7 +139,9 @@ describe('reading one page ahead', () => {
 			assert.equal(new Set(ids).size, ids.length, 'no duplicates');
 			const loaded = new Set(ids);
 			assert.deepEqual(original.filter((id) => !loaded.has(id)), [], 'nobody lost');
-			assert.equal(result.listChanged, true);
+			assert.deepEqual(double.contacts.map((c) => c.contact_id).filter((id) => !loaded.has(id)), [], 'the inserted ones too, from the head');
+			assert.equal(result.seen, 1234 + 17);
+			assert.equal(result.listChanged, false, 'complete once the head was read again');
 		} finally {
 			await double.close();
 		}

@@ -6,8 +6,8 @@ import { contact } from './fixtures';
 describe('ContactStore', () => {
 	it('dedupes by id and counts added versus updated', () => {
 		const store = new ContactStore();
-		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A' }), contact('2')]), { added: 2, updated: 0, cleared: false });
-		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A2' })]), { added: 0, updated: 1, cleared: false });
+		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A' }), contact('2')]), { added: 2, updated: 0, unchanged: 0, cleared: false });
+		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A2' })]), { added: 0, updated: 1, unchanged: 1, cleared: false });
 		assert.equal(store.size, 2);
 		assert.equal(store.get('1@c.us')?.contact_name, 'A2');
 	});
@@ -119,8 +119,8 @@ describe('ContactStore', () => {
 		store.ingest([contact('1')]);
 		store.clear();
 		assert.deepEqual(events, [
-			{ added: 1, updated: 0, cleared: false },
-			{ added: 0, updated: 0, cleared: true },
+			{ added: 1, updated: 0, unchanged: 0, cleared: false },
+			{ added: 0, updated: 0, unchanged: 0, cleared: true },
 		]);
 		assert.equal(store.size, 0);
 		assert.deepEqual(store.groups('type'), []);

@@ -1,0 +1,98 @@
+// Fetches `GET /contacts` pages by offset, and can keep one request ahead: the page after the
+// current one is asked for as soon as the current response starts, so the server builds it
+// while this one is read, parsed and stored. The pager decides where (and whether) to read
+// ahead; this class owns the one slot, its cancellation and its hand-over.
+import type { PeriskopeClient, RequestOptions, ResponseInfo } from './client';
+import { cancelledError } from './retry';
+import type { ParsedPage } from './validate';
+
+export interface PageRequest extends Omit<RequestOptions, 'onResponse'> {
+	/** Called when this page's response starts: the offset to read ahead, or undefined for none. */
+	planAhead?: (info: ResponseInfo) => number | undefined;
+}
+
+/** Whether a response has started yet, and who to tell when it does. */
+interface ResponseWatch {
+	started?: ResponseInfo;
+	then?: (info: ResponseInfo) => void;
+}
+
+/** A request for a page nobody asked for yet. */
+interface PageAhead {
+	readonly offset: number;
+	readonly controller: AbortController;
+	readonly page: Promise<ParsedPage>;
+	readonly response: ResponseWatch;
+	/** Stops listening to the signal of the call that sent it (the caller that takes it brings its own). */
+	readonly unlink: () => void;
+}
+
+export class PageSource {
+	private ahead: PageAhead | undefined;
+
+	constructor(
+		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
+		readonly limit: number,
+	) {}
+
+	/** The page at `offset`: the one read ahead if it is that page, else a new request. */
+	async get(offset: number, opts: PageRequest = {}): Promise<ParsedPage> {
+		const planAhead = opts.planAhead ? (info: ResponseInfo) => this.readAhead(opts.planAhead!(info), opts) : undefined;
+		const ahead = this.ahead;
+		this.ahead = undefined;
+		ahead?.unlink();
+		if (ahead?.offset !== offset || ahead.controller.signal.aborted) {
+			ahead?.controller.abort();
+			return this.client.listContacts(offset, this.limit, { signal: opts.signal, onRetry: opts.onRetry, onResponse: planAhead });
+		}
+		// The read-ahead request is the caller's now: their cancel stops it.
+		if (opts.signal?.aborted) {
+			ahead.controller.abort();
+			throw cancelledError();
+		}
+		if (planAhead) {
+			if (ahead.response.started) planAhead(ahead.response.started);
+			else ahead.response.then = planAhead;
+		}
+		const stop = () => ahead.controller.abort();
+		opts.signal?.addEventListener('abort', stop, { once: true });
+		try {
+			return await ahead.page;
+		} finally {
+			opts.signal?.removeEventListener('abort', stop);
+		}
+	}
+
+	/** The offset of the page read ahead, if one is waiting. */
+	get aheadOffset(): number | undefined {
+		return this.ahead?.offset;
+	}
+
+	/** Stops a page read ahead, if any. */
+	cancel(): void {
+		this.ahead?.unlink();
+		this.ahead?.controller.abort();
+		this.ahead = undefined;
+	}
+
+	private readAhead(offset: number | undefined, opts: PageRequest): void {
+		if (offset === undefined || this.ahead || opts.signal?.aborted) return;
+		const controller = new AbortController();
+		const response: ResponseWatch = {};
+		const page = this.client.listContacts(offset, this.limit, {
+			signal: controller.signal,
+			onRetry: opts.onRetry,
+			onResponse: (started) => {
+				response.started = started;
+				response.then?.(started);
+			},
+		});
+		// Awaited by the next call, or dropped with cancel(): never an unhandled rejection.
+		page.catch(() => undefined);
+		// Until the next call takes it, cancelling the walk that sent it stops it.
+		const stop = () => controller.abort();
+		opts.signal?.addEventListener('abort', stop, { once: true });
+		const unlink = () => opts.signal?.removeEventListener('abort', stop);
+		this.ahead = { offset, controller, page, response, unlink };
+	}
+}
