@@ -4,6 +4,7 @@ import type { IdFormat } from './contacts/format';
 import type { GroupBy } from './contacts/grouping';
 import { MAX_PAGE_LIMIT } from './api/types';
 import { BaseUrl, parseBaseUrl } from './api/baseUrl';
+import { clampInt, PAGE_SIZE, TIMEOUT_SECONDS } from './contacts/settingValues';
 
 export const SECTION = 'periskope';
 
@@ -58,18 +59,11 @@ export function readConfig(): Config {
 		// Application-scoped in package.json, so only the user's own settings can name it.
 		apiBase: parseBaseUrl(c.get<unknown>(Setting.apiBaseUrl, DEFAULT_BASE_URL)),
 		// settings.json can hold anything: clamp to what the API and a sane request accept.
-		pageSize: clampInt(c.get<unknown>(Setting.pageSize), 1, MAX_PAGE_LIMIT, 500),
+		pageSize: clampInt(c.get<unknown>(Setting.pageSize), PAGE_SIZE.min, MAX_PAGE_LIMIT, PAGE_SIZE.fallback),
 		defaultGrouping: c.get<string>(Setting.defaultGrouping) === 'label' ? 'label' : 'type',
 		idFormat: c.get<string>(Setting.idFormat) === 'number' ? 'number' : 'full',
-		requestTimeoutMs: clampInt(c.get<unknown>(Setting.requestTimeoutSeconds), 1, 300, 30) * 1000,
+		requestTimeoutMs: clampInt(c.get<unknown>(Setting.requestTimeoutSeconds), TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max, TIMEOUT_SECONDS.fallback) * 1000,
 	};
-}
-
-/** A whole number within [min, max]; anything not a finite number gives the default. */
-export function clampInt(value: unknown, min: number, max: number, fallback: number): number {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-	if (!Number.isFinite(n)) return fallback;
-	return Math.min(max, Math.max(min, Math.round(n)));
 }
 
 /** True when a configuration change touches our section (or one key of it). */

@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	setContext(ContextKey.signedIn, signedIn);
 
 	const store = new ContactStore();
-	const loader = new ContactsLoader(store, () => client, config.pageSize);
+	const loader = new ContactsLoader(store, () => client, config.pageSize, (text) => log.warn(text));
 	const groupBy = context.globalState.get<GroupBy>(GROUPING_STATE_KEY) ?? config.defaultGrouping;
 	setContext(ContextKey.groupBy, groupBy);
 	const tree = new ContactsTreeProvider(context.extensionUri, store, loader, () => signedIn, groupBy);

@@ -27,13 +27,19 @@ interface PageAhead {
 	readonly unlink: () => void;
 }
 
+/** A client, or a getter for the current one (settings may rebuild it mid-walk; the next request uses the new one). */
+export type ListClient = Pick<PeriskopeClient, 'listContacts'> | (() => Pick<PeriskopeClient, 'listContacts'>);
+
 export class PageSource {
 	private ahead: PageAhead | undefined;
+	private readonly client: () => Pick<PeriskopeClient, 'listContacts'>;
 
 	constructor(
-		private readonly client: Pick<PeriskopeClient, 'listContacts'>,
+		client: ListClient,
 		readonly limit: number,
-	) {}
+	) {
+		this.client = typeof client === 'function' ? client : () => client;
+	}
 
 	/** The page at `offset`: the one read ahead if it is that page, else a new request. */
 	async get(offset: number, opts: PageRequest = {}): Promise<ParsedPage> {
@@ -43,7 +49,7 @@ export class PageSource {
 		ahead?.unlink();
 		if (ahead?.offset !== offset || ahead.controller.signal.aborted) {
 			ahead?.controller.abort();
-			return this.client.listContacts(offset, this.limit, { signal: opts.signal, onRetry: opts.onRetry, onResponse: planAhead });
+			return this.client().listContacts(offset, this.limit, { signal: opts.signal, onRetry: opts.onRetry, onResponse: planAhead });
 		}
 		// The read-ahead request is the caller's now: their cancel stops it.
 		if (opts.signal?.aborted) {
@@ -79,7 +85,7 @@ export class PageSource {
 		if (offset === undefined || this.ahead || opts.signal?.aborted) return;
 		const controller = new AbortController();
 		const response: ResponseWatch = {};
-		const page = this.client.listContacts(offset, this.limit, {
+		const page = this.client().listContacts(offset, this.limit, {
 			signal: controller.signal,
 			onRetry: opts.onRetry,
 			onResponse: (started) => {

@@ -6,7 +6,7 @@
 //   count, the head is read again until its rows repeat what the walk saw (edited and new contacts
 //   go to the head); only then is the walk complete, else it says it is not.
 import type { PeriskopeClient, ResponseInfo } from './client';
-import { PageSource, type PageRequest } from './pageSource';
+import { ListClient, PageSource, type PageRequest } from './pageSource';
 import { cancelledError } from './retry';
 import type { Contact } from './types';
 import type { ParsedPage } from './validate';
@@ -85,7 +85,7 @@ export class ContactPager {
 	private malformedRows = 0;
 
 	constructor(
-		client: Pick<PeriskopeClient, 'listContacts'>,
+		client: ListClient,
 		private readonly pageSize: number,
 		private readonly options: PagerOptions = {},
 	) {

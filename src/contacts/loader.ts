@@ -30,8 +30,11 @@ export class ContactsLoader {
 
 	constructor(
 		private readonly store: ContactStore,
+		/** Read on every request: a client rebuilt for new settings is used from the next request on. */
 		private readonly client: () => Pick<PeriskopeClient, 'listContacts'>,
 		private pageSize: number,
+		/** What the walk noticed about the server (its numbering, a list that moved), for the log. */
+		private readonly notice: (text: string) => void = () => undefined,
 	) {
 		this.pager = this.newPager();
 	}
@@ -95,7 +98,8 @@ export class ContactsLoader {
 	 * delivered (reset clears both). A row repeated by a shifted page refreshes its copy.
 	 */
 	private newPager(): ContactPager {
-		return new ContactPager(this.client(), this.pageSize, {
+		return new ContactPager(this.client, this.pageSize, {
+			onNotice: this.notice,
 			sink: (rows, total) => {
 				this.store.total = total >= 0 ? total : undefined;
 				return this.store.ingest(rows);

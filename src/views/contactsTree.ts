@@ -114,8 +114,12 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 			nodes.push(message('malformed', `${rows} row${rows === 1 ? '' : 's'} skipped: no contact id`, 'warning', { command: Command.showLog, title: 'Show Log' }, 'the API sent rows without a usable contact_id'));
 		}
 		if (this.loader.listChanged) {
-			// Offsets shifted under us: some rows may be missing or stale. Say so rather than hide it.
-			nodes.push(message('changed', 'The contact list changed while loading — refresh', 'sync', { command: Command.refresh, title: 'Refresh' }, 'contacts were added or removed on Periskope between pages'));
+			// The walk could not prove it saw everyone (the list moved, or the count does not add up): say so, never hide it.
+			const total = this.store.total;
+			const reported = total !== undefined && total !== this.store.size ? `; Periskope reports ${total.toLocaleString('en-US')}` : '';
+			nodes.push(
+				message('changed', `Loaded ${this.store.size.toLocaleString('en-US')}${reported} — refresh`, 'sync', { command: Command.refresh, title: 'Refresh' }, 'the contact list changed on Periskope while it loaded'),
+			);
 		}
 		if (state.status === 'failed') nodes.push(...errorNodes(state.error, true));
 		else if (!complete) {

@@ -13,10 +13,14 @@ Options:
   --seed <n>         generator seed; same seed, same contacts (default 1)
   --latency <ms>     delay added to every response (default 0)
   --rate-limit <n>   requests allowed per 60 s window (default 10000)
+  --count-skew <n>   reported count = real + n, may be negative, never below 0 (default 0)
+  --max-limit <n>    serve at most n rows per page whatever limit asks (default: no cap)
+  --one-based-offset offset=1 is the first row (default: offset = rows to skip)
   --help             show this help
 
 Faults can be injected while it runs: POST <url-without-/v1>/__double/faults with a JSON
-array of faults and the same bearer token (see test/double/README.md).`;
+array of faults and the same bearer token; the options above change with
+POST <url-without-/v1>/__double/options (see test/double/README.md).`;
 
 function fail(message: string): never {
 	console.error(`${message}\n\n${USAGE}`);
@@ -56,6 +60,17 @@ function parseArgs(argv: string[]): ApiDoubleOptions {
 			case '--rate-limit':
 				options.rateLimit = { limit: count(flag, value), windowMs: 60_000 };
 				break;
+			case '--count-skew':
+				if (value === undefined || !/^-?\d{1,15}$/.test(value)) fail(`${flag} needs a whole number, negative allowed`);
+				options.countSkew = Number(value);
+				break;
+			case '--max-limit':
+				options.maxLimit = count(flag, value);
+				if (options.maxLimit < 1) fail(`${flag} needs a number >= 1`);
+				break;
+			case '--one-based-offset':
+				options.oneBasedOffset = true;
+				continue; // takes no value
 			default:
 				fail(`Unknown option: ${flag}`);
 		}
@@ -68,6 +83,8 @@ async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
 	const double = await startApiDouble(options);
 	console.log(`Periskope API double: ${double.url}  token: ${double.token}  contacts: ${double.contacts.length}`);
+	const { countSkew, maxLimit, oneBasedOffset } = double.options;
+	if (countSkew || maxLimit !== null || oneBasedOffset) console.log(`Options: ${JSON.stringify({ countSkew, maxLimit, oneBasedOffset })}`);
 	let stopping = false;
 	const stop = (signal: string) => {
 		if (stopping) return;

@@ -2,7 +2,7 @@
 // request it hits, and the reply it turns into. Each fault is used up by one request,
 // so a test says exactly how many failures a client has to survive.
 import type { Contact } from '../../src/api/types';
-import { ContactFactory, parseTimestamp } from './generator';
+import { ContactFactory, formatTimestamp, parseTimestamp } from './generator';
 
 /** Optional targeting: the fault waits for a request that matches. */
 export interface FaultMatch {
@@ -32,11 +32,32 @@ export type Fault = FaultMatch &
 		| { kind: 'html' }
 		/** 200 JSON that is not a contacts page; default `{"data":[]}`. */
 		| { kind: 'wrong-shape'; body?: unknown }
-		/** Change the list, then answer normally: `insert` new contacts at the front, `remove` rows from index `at` (default 0). */
-		| { kind: 'mutate'; insert?: number; remove?: number; at?: number }
+		/** Change the list, then answer normally; see applyMutation for what each field does and in which order. */
+		| {
+				kind: 'mutate';
+				/** New contacts put at the front (newest). */
+				insert?: number;
+				/** Rows removed from index `at` (default 0). */
+				remove?: number;
+				at?: number;
+				/** Rows edited from index `editAt` (default: the last `edit` rows, those a walk reads last). */
+				edit?: number;
+				editAt?: number;
+				/** Contacts edited by id (full or bare number); unknown ids are skipped. */
+				editIds?: string[];
+		  }
 		/** Any status; an object body is sent as JSON, a string as text/plain. */
 		| { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+		/** A redirect (default 302) to `location`, bare like a proxy or load balancer would send it. */
+		| { kind: 'redirect'; status?: RedirectStatus; location: string }
+		/** 200 JSON that never closes: `bytes` bytes of `{"contacts":[{...},{...},...`, streamed. */
+		| { kind: 'huge'; bytes: number }
+		/** The next list request gets only `rows` rows; `count` stays the real one. */
+		| { kind: 'short'; rows: number }
 	);
+
+export type RedirectStatus = 301 | 302 | 307 | 308;
+const REDIRECT_STATUSES: readonly number[] = [301, 302, 307, 308];
 
 export type FaultKind = Fault['kind'];
 
@@ -58,15 +79,24 @@ export function apiError(status: number, code: string, message: string): Reply {
 	return json(status, { code, message, status });
 }
 
-const KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'drop', 'delay', 'malformed-json', 'html', 'wrong-shape', 'mutate', 'status'];
+const KINDS: readonly FaultKind[] = [
+	'429', '500', '502', '503', 'drop', 'delay', 'malformed-json', 'html', 'wrong-shape', 'mutate', 'status', 'redirect', 'huge', 'short',
+];
 
 function stripVersion(path: string): string {
 	return path.startsWith('/v1/') || path === '/v1' ? path.slice(3) || '/' : path;
 }
 
+/** `GET /v1/contacts`, the only request a short page means anything for. */
+function isListRequest(method: string, path: string): boolean {
+	return method.toUpperCase() === 'GET' && path.replace(/\/+$/, '') === '/v1/contacts';
+}
+
 export function faultMatches(fault: Fault, method: string, path: string): boolean {
 	if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) return false;
 	if (fault.path && !stripVersion(path).startsWith(stripVersion(fault.path))) return false;
+	// Otherwise a single-contact read in between would use it up with no effect.
+	if (fault.kind === 'short' && !isListRequest(method, path)) return false;
 	return true;
 }
 
@@ -94,8 +124,11 @@ export class FaultQueue {
 }
 
 function isCount(v: unknown): v is number {
-	return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+	return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
+
+/** setTimeout's ceiling: a longer wait would fire at once (with a warning) instead of never. */
+export const MAX_WAIT_MS = 2 ** 31 - 1;
 
 /**
  * Checks faults that arrive as JSON over `POST /__double/faults` (one object or an array).
@@ -115,13 +148,23 @@ export function parseFaults(input: unknown): Fault[] | string {
 		if (retryAfter !== undefined && retryAfter !== null && typeof retryAfter !== 'number' && typeof retryAfter !== 'string') {
 			return `${where}: retryAfter must be seconds or an HTTP date`;
 		}
-		if (f.kind === 'delay' && !isCount(f.ms)) return `${where}: delay needs ms >= 0`;
+		if (f.kind === 'delay' && !(isCount(f.ms) && f.ms <= MAX_WAIT_MS)) return `${where}: delay needs ms from 0 to ${MAX_WAIT_MS}`;
 		if (f.kind === '429' && f.reset !== undefined && !isCount(f.reset)) return `${where}: reset must be seconds >= 0`;
 		if (f.kind === 'mutate') {
-			for (const key of ['insert', 'remove', 'at']) {
+			for (const key of ['insert', 'remove', 'at', 'edit', 'editAt']) {
 				if (f[key] !== undefined && !isCount(f[key])) return `${where}: ${key} must be a count >= 0`;
 			}
+			if (f.editIds !== undefined && (!Array.isArray(f.editIds) || f.editIds.some((id) => typeof id !== 'string' || !id))) {
+				return `${where}: editIds must be an array of contact ids`;
+			}
 		}
+		if (f.kind === 'redirect') {
+			if (f.status !== undefined && !REDIRECT_STATUSES.includes(f.status as number)) return `${where}: redirect status must be one of ${REDIRECT_STATUSES.join(', ')}`;
+			// Printable ASCII only: anything else cannot go in a header (Node would throw on it).
+			if (typeof f.location !== 'string' || !/^[\x20-\x7e]{1,8192}$/.test(f.location)) return `${where}: location must be a printable ASCII string`;
+		}
+		if (f.kind === 'huge' && !isCount(f.bytes)) return `${where}: huge needs bytes >= 0`;
+		if (f.kind === 'short' && !isCount(f.rows)) return `${where}: short needs rows >= 0`;
 		if (f.kind === 'status') {
 			if (typeof f.status !== 'number' || !Number.isInteger(f.status) || f.status < 200 || f.status > 599) {
 				return `${where}: status must be an HTTP status 200-599`;
@@ -177,11 +220,39 @@ export function faultReply(fault: Fault): Reply | undefined {
 			reply.headers = fault.headers;
 			return reply;
 		}
+		case 'redirect':
+			return { status: fault.status ?? 302, headers: { Location: fault.location }, bare: true };
 		case 'drop':
 		case 'delay':
 		case 'malformed-json':
 		case 'mutate':
+		case 'huge':
+		case 'short':
 			return undefined;
+	}
+}
+
+const HUGE_PREFIX = Buffer.from('{"contacts":[');
+const HUGE_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The body of a `huge` fault, `bytes` long in all, made lazily: the prefix, then one chunk of
+ * whole `sample,` repeats sent over and over (so the joins stay valid JSON), the last one cut.
+ */
+export function* hugeChunks(bytes: number, sample: unknown): Generator<Buffer> {
+	let left = bytes;
+	const unit = JSON.stringify(sample) + ',';
+	const chunk = Buffer.from(unit.repeat(Math.max(1, Math.ceil(HUGE_CHUNK_BYTES / Buffer.byteLength(unit)))));
+	if (left <= HUGE_PREFIX.length) {
+		if (left > 0) yield HUGE_PREFIX.subarray(0, left);
+		return;
+	}
+	yield HUGE_PREFIX;
+	left -= HUGE_PREFIX.length;
+	while (left > 0) {
+		const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+		left -= part.length;
+		yield part;
 	}
 }
 
@@ -191,15 +262,67 @@ export function truncate(reply: Reply): Reply {
 	return { ...reply, status: 200, contentType: 'application/json; charset=utf-8', body: body.slice(0, Math.max(1, Math.floor(body.length / 2))) };
 }
 
+const EDIT_SUFFIX = / \(edit (\d+)\)$/;
+
+/** `Ada` → `Ada (edit 1)` → `Ada (edit 2)`; a null name becomes `(edit 1)`. */
+export function editedName(name: string | null): string {
+	const current = name ?? '';
+	const match = EDIT_SUFFIX.exec(current);
+	const n = match ? Number(match[1]) + 1 : 1;
+	return `${match ? current.slice(0, match.index) : current} (edit ${n})`.trimStart();
+}
+
+function newestTime(contacts: readonly Contact[]): number {
+	let newest = 0;
+	for (const c of contacts) newest = Math.max(newest, parseTimestamp(c.updated_at) ?? 0);
+	return newest;
+}
+
+/** Edits the chosen rows and moves them to the front, in the order they had, newest first. */
+function editRows(contacts: Contact[], fault: Extract<Fault, { kind: 'mutate' }>): void {
+	const chosen = new Set<number>();
+	if (fault.edit) {
+		const start = fault.editAt ?? Math.max(0, contacts.length - fault.edit);
+		for (let i = start; i < Math.min(contacts.length, start + fault.edit); i++) chosen.add(i);
+	}
+	if (fault.editIds?.length) {
+		const indexOf = new Map<string, number>();
+		contacts.forEach((c, i) => indexOf.set(c.contact_id, i));
+		for (const id of fault.editIds) {
+			const index = [id, `${id}@c.us`, `${id}@g.us`].map((k) => indexOf.get(k)).find((i) => i !== undefined);
+			if (index !== undefined) chosen.add(index);
+		}
+	}
+	if (chosen.size === 0) return;
+	const newest = newestTime(contacts);
+	const edited = [...chosen].sort((a, b) => a - b).map((i) => contacts[i]);
+	edited.forEach((c, k) => {
+		// Strictly later than every row, and the first edited the newest, so the order stays newest first.
+		c.updated_at = formatTimestamp(newest + (edited.length - k) * 1_000_000);
+		c.contact_name = editedName(c.contact_name);
+	});
+	// Rewrite in place (the server and the test share this array); no spreading, it may be 100k rows.
+	const rest = contacts.filter((_, i) => !chosen.has(i));
+	let w = 0;
+	for (const c of edited) contacts[w++] = c;
+	for (const c of rest) contacts[w++] = c;
+}
+
 /**
- * Changes the live list in place, as other users of the org would: removes `remove` rows
- * from index `at`, then puts `insert` new, newer contacts at the front.
+ * Changes the live list in place, as other users of the org would, in this order:
+ * 1. removes `remove` rows from index `at` (default 0);
+ * 2. edits `edit` rows from index `editAt` (default: the last ones) and the `editIds`
+ *    contacts: each gets a later `updated_at` than any row and a new name suffix
+ *    (`(edit 1)`, `(edit 2)`…) and moves to the front, as the API lists newest first;
+ * 3. puts `insert` new contacts, newer still, at the front.
+ * Indexes count in the list as it is at that step.
  */
 export function applyMutation(contacts: Contact[], fault: Extract<Fault, { kind: 'mutate' }>, seed: number): void {
 	if (fault.remove) contacts.splice(fault.at ?? 0, fault.remove);
+	editRows(contacts, fault);
 	const insert = fault.insert ?? 0;
 	if (insert === 0) return;
-	const newest = contacts.reduce((max, c) => Math.max(max, parseTimestamp(c.updated_at) ?? 0), 0);
+	const newest = newestTime(contacts);
 	const factory = new ContactFactory(seed + contacts.length * 7919, new Set(contacts.map((c) => c.contact_id)));
 	const fresh: Contact[] = [];
 	for (let i = 0; i < insert; i++) fresh.push(factory.make(newest + (insert - i) * 1_000_000));

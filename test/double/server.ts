@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Contact } from '../../src/api/types';
-import { apiError, applyMutation, Fault, FaultKind, FaultQueue, faultReply, json, parseFaults, Reply, truncate } from './faults';
-import { chatIdsFor, DOUBLE_ORG_ID, formatTimestamp, generateContacts, LABELS, labelFields } from './generator';
+import { apiError, applyMutation, Fault, FaultKind, FaultQueue, faultReply, hugeChunks, json, parseFaults, Reply, truncate } from './faults';
+import { chatIdsFor, DOUBLE_ORG_ID, FIXED_CONTACTS, formatTimestamp, generateContacts, LABELS, labelFields } from './generator';
+import { DEFAULT_OPTIONS, parseOptions, RuntimeOptions } from './options';
 
 export type { Fault } from './faults';
+export type { RuntimeOptions } from './options';
 
 export interface ApiDoubleOptions {
 	/** Contacts in the org; default 1000. The first are always FIXED_CONTACTS. */
@@ -23,6 +25,12 @@ export interface ApiDoubleOptions {
 	latencyMs?: number;
 	/** Fixed window per double; default 10000 requests per 60 s. */
 	rateLimit?: { limit: number; windowMs: number };
+	/** Reported `count` = real + skew, never below 0 (see RuntimeOptions; all can change later). */
+	countSkew?: number;
+	/** A larger `limit` is served as this many rows (a `limit` over 2000 is still a 422). */
+	maxLimit?: number;
+	/** `offset=1` is the first row, so a 0-based client sees one row twice per page. */
+	oneBasedOffset?: boolean;
 }
 
 /** One API request as the double saw it. Never holds the token. */
@@ -33,8 +41,14 @@ export interface RequestRecord {
 	query: Record<string, string>;
 	/** 0 until answered; stays 0 when dropped or the client went away first. */
 	status: number;
-	/** An Authorization header was sent (right or wrong). */
+	/** An Authorization header was sent (right or wrong); its value is never stored. */
 	hadAuth: boolean;
+	/** The header was exactly `Bearer <the double's token>`. */
+	tokenMatched: boolean;
+	/** The client went away before the answer was complete (not set when the double dropped it). */
+	aborted?: boolean;
+	/** Body bytes handed to the socket, for streamed (`huge`) answers only. */
+	bytesSent?: number;
 	/** The fault this request consumed, if any. */
 	fault?: FaultKind;
 	traceId: string;
@@ -49,9 +63,13 @@ export interface ApiDouble {
 	readonly contacts: Contact[];
 	/** API requests in arrival order (control requests under /__double are not recorded). */
 	readonly requests: RequestRecord[];
-	/** Queues faults; each is used up by the next request it matches. */
+	/** Queues faults; each is used up by the next request it matches. Throws on a malformed fault. */
 	fault(...faults: Fault[]): void;
 	clearFaults(): void;
+	/** The current run-time options (a copy). */
+	readonly options: RuntimeOptions;
+	/** Changes some options for the requests that follow; throws on a bad value, changing nothing. */
+	setOptions(change: Partial<RuntimeOptions>): void;
 	/** Stops listening and cuts open connections; safe to call twice. */
 	close(): Promise<void>;
 }
@@ -163,7 +181,17 @@ function asObject(body: unknown): Record<string, unknown> {
 export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDouble> {
 	const seed = opts.seed ?? 1;
 	const token = opts.token ?? 'test-token';
-	const latencyMs = opts.latencyMs ?? 0;
+	// latencyMs came unchecked before (the demo passes Number(flag)): anything odd means none.
+	const startLatency = opts.latencyMs;
+	const initial = parseOptions({
+		countSkew: opts.countSkew,
+		maxLimit: opts.maxLimit,
+		oneBasedOffset: opts.oneBasedOffset,
+		latencyMs: typeof startLatency === 'number' && Number.isFinite(startLatency) && startLatency > 0 ? Math.round(startLatency) : 0,
+	});
+	if (typeof initial === 'string') throw new TypeError(`API double: ${initial}`);
+	const settings: RuntimeOptions = { ...DEFAULT_OPTIONS, ...initial };
+	let stopping = false;
 	const contacts = generateContacts(opts.contacts ?? 1000, { seed });
 	const requests: RequestRecord[] = [];
 	const faults = new FaultQueue();
@@ -210,7 +238,8 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		}
 	}
 
-	function listContacts(url: URL): Reply {
+	/** `rowCap`: a short-page fault's row count. */
+	function listContacts(url: URL, rowCap?: number): Reply {
 		const rawLimit = url.searchParams.get('limit');
 		const rawOffset = url.searchParams.get('offset');
 		const limit = queryCount(rawLimit) ?? MAX_LIMIT;
@@ -225,10 +254,13 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		if (Number.isNaN(offset)) {
 			return validationError('Offset should be a non-negative integer', { offset: { message: 'Offset should be a non-negative integer', value: rawOffset } });
 		}
+		const rows = Math.min(limit, settings.maxLimit ?? limit, rowCap ?? limit);
+		const start = settings.oneBasedOffset ? Math.max(offset, 1) - 1 : offset;
 		// Only the page is serialised, never the whole list: 100k contacts stay cheap to page.
-		const page = contacts.slice(offset, offset + limit);
+		const page = contacts.slice(start, start + rows);
+		const count = Math.max(0, contacts.length + settings.countSkew);
 		// Rows are numbered from 1 as in the reference response; an empty page has to = from - 1.
-		return json(200, { contacts: page, count: contacts.length, from: offset + 1, to: offset + page.length });
+		return json(200, { contacts: page, count, from: start + 1, to: start + page.length });
 	}
 
 	function getContact(rawId: string): Reply {
@@ -318,7 +350,7 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 	}
 
 	/** The API proper: auth, rate limit, then the route. */
-	async function route(req: http.IncomingMessage, method: string, url: URL): Promise<Reply> {
+	async function route(req: http.IncomingMessage, method: string, url: URL, rowCap?: number): Promise<Reply> {
 		const auth = req.headers.authorization;
 		if (!auth) return apiError(401, 'UNAUTHORIZED', 'Missing Authorization header');
 		if (auth !== `Bearer ${token}`) return apiError(401, 'UNAUTHORIZED', 'Invalid API key');
@@ -328,7 +360,7 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 			return reply;
 		}
 		const path = url.pathname.replace(/\/+$/, '');
-		if (path === '/v1/contacts' && method === 'GET') return listContacts(url);
+		if (path === '/v1/contacts' && method === 'GET') return listContacts(url, rowCap);
 		if (path === '/v1/contacts/create' && method === 'POST') return createContact(req);
 		if (path === '/v1/contacts/labels' && method === 'PATCH') return patchLabels(req);
 		const single = /^\/v1\/contacts\/([^/]+)$/.exec(path);
@@ -351,6 +383,15 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 				if (typeof parsed === 'string') return validationError(parsed);
 				faults.push(...parsed);
 				return { status: 204 };
+			}
+		}
+		if (url.pathname === '/__double/options') {
+			if (method === 'GET') return json(200, settings);
+			if (method === 'POST') {
+				const change = parseOptions(await readBody(req));
+				if (typeof change === 'string') return apiError(400, 'BAD_REQUEST', change);
+				Object.assign(settings, change);
+				return json(200, settings);
 			}
 		}
 		if (url.pathname === '/__double/requests' && method === 'GET') return json(200, requests);
@@ -381,6 +422,37 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		}
 	}
 
+	/** Resolves true when the socket takes more, false when the response closed first. */
+	function drained(res: http.ServerResponse): Promise<boolean> {
+		return new Promise((resolve) => {
+			const done = (ok: boolean) => {
+				res.off('drain', onDrain);
+				res.off('close', onClose);
+				resolve(ok);
+			};
+			const onDrain = () => done(true);
+			const onClose = () => done(false);
+			res.on('drain', onDrain);
+			res.on('close', onClose);
+		});
+	}
+
+	/** A `huge` fault: a 200 whose body is made as it is sent, with backpressure, until done or the client leaves. */
+	async function streamHuge(res: http.ServerResponse, bytes: number, record: RequestRecord, traceId: string): Promise<void> {
+		if (res.destroyed) return;
+		// No Content-Length (chunked): the client only finds out how big it is by reading.
+		res.writeHead(200, { ...limiter.headers(), 'x-periskope-org-id': DOUBLE_ORG_ID, 'x-periskope-trace-id': traceId, 'Content-Type': 'application/json; charset=utf-8' });
+		record.status = 200;
+		record.bytesSent = 0;
+		for (const chunk of hugeChunks(bytes, contacts[0] ?? FIXED_CONTACTS[0])) {
+			if (res.destroyed) return;
+			const more = res.write(chunk);
+			record.bytesSent += chunk.length;
+			if (!more && !(await drained(res))) return;
+		}
+		res.end();
+	}
+
 	async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -395,10 +467,15 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 			query: Object.fromEntries(url.searchParams),
 			status: 0,
 			hadAuth: req.headers.authorization !== undefined,
+			tokenMatched: req.headers.authorization === `Bearer ${token}`,
 			traceId,
 		};
 		requests.push(record);
-		if (latencyMs > 0 && !(await wait(latencyMs, res))) return;
+		let dropped = false;
+		res.on('close', () => {
+			if (!res.writableFinished && !dropped && !stopping) record.aborted = true;
+		});
+		if (settings.latencyMs > 0 && !(await wait(settings.latencyMs, res))) return;
 
 		// Faults act before auth and rate limiting, as a proxy or an overloaded backend would.
 		const fault = faults.take(method, url.pathname);
@@ -406,14 +483,16 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		if (fault) {
 			record.fault = fault.kind;
 			if (fault.kind === 'drop') {
+				dropped = true;
 				req.socket.destroy();
 				return;
 			}
+			if (fault.kind === 'huge') return streamHuge(res, fault.bytes, record, traceId);
 			if (fault.kind === 'delay' && !(await wait(fault.ms, res))) return;
 			if (fault.kind === 'mutate') applyMutation(contacts, fault, seed);
 			reply = faultReply(fault);
 		}
-		reply ??= await orError(route(req, method, url));
+		reply ??= await orError(route(req, method, url, fault?.kind === 'short' ? fault.rows : undefined));
 		if (fault?.kind === 'malformed-json') reply = truncate(reply);
 		record.status = reply.status;
 		send(res, reply, traceId);
@@ -439,9 +518,23 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		token,
 		contacts,
 		requests,
-		fault: (...f) => faults.push(...f),
+		fault: (...f) => {
+			// The same checks as over HTTP: a NaN or negative count would otherwise misbehave quietly.
+			const parsed = parseFaults(f);
+			if (typeof parsed === 'string') throw new TypeError(`API double: ${parsed}`);
+			faults.push(...parsed);
+		},
 		clearFaults: () => faults.clear(),
+		get options() {
+			return { ...settings };
+		},
+		setOptions: (change) => {
+			const parsed = parseOptions(change);
+			if (typeof parsed === 'string') throw new TypeError(`API double: ${parsed}`);
+			Object.assign(settings, parsed);
+		},
 		close: () => {
+			stopping = true;
 			closing ??= new Promise<void>((resolve) => {
 				for (const end of [...waits]) end();
 				server.close(() => resolve());

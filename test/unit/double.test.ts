@@ -40,7 +40,7 @@ describe('API double', () => {
 				assert.equal(body.status, 401);
 				assert.ok(res.headers.get('x-periskope-trace-id'));
 			}
-			assert.deepEqual(double.requests.map((r) => [r.status, r.hadAuth]), [[401, false], [401, true]]);
+			assert.deepEqual(double.requests.map((r) => [r.status, r.hadAuth, r.tokenMatched]), [[401, false, false], [401, true, false]]);
 			assert.ok(!JSON.stringify(double.requests).includes('wrong'));
 		});
 

@@ -1,0 +1,12 @@
+// Settings as the user may have written them: settings.json can hold anything. Pure, so the
+// rules are unit-tested; config.ts reads through these.
+
+/** A whole number within [min, max]; anything not a finite number (or numeric string) gives the fallback. */
+export function clampInt(value: unknown, min: number, max: number, fallback: number): number {
+	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	if (!Number.isFinite(n)) return fallback;
+	return Math.min(max, Math.max(min, Math.round(n)));
+}
+
+export const TIMEOUT_SECONDS = { min: 1, max: 300, fallback: 30 } as const;
+export const PAGE_SIZE = { min: 1, fallback: 500 } as const;
