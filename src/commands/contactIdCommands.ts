@@ -1,5 +1,6 @@
-// Copy a contact id to the clipboard, or insert it at every selection of the active editor.
+// Copy a contact id to the clipboard, or insert it at every selection of the last editor the user was in.
 import * as vscode from 'vscode';
+import { neutraliseMarkup } from '../api/serverText';
 import { formatContactId, IdFormat, whatsAppUrl } from '../contacts/format';
 import type { TreeNode } from '../views/treeNodes';
 
@@ -16,37 +17,68 @@ export function contactIdOf(arg: unknown, selection: readonly TreeNode[]): strin
 export async function copyContactId(contactId: string, format: IdFormat): Promise<string> {
 	const text = formatContactId(contactId, format);
 	await vscode.env.clipboard.writeText(text);
-	vscode.window.setStatusBarMessage(`$(check) Copied ${text}`, 3000);
+	vscode.window.setStatusBarMessage(`$(check) Copied ${neutraliseMarkup(text)}`, 3000);
 	return text;
 }
 
 /**
- * Remembers the last text editor the user worked in: when Insert is pressed in the detail
- * panel, the panel is the active editor and `activeTextEditor` is undefined.
+ * Remembers the last text editor the user worked in, and where its cursors were: when Insert is
+ * pressed in the detail panel or the search, the panel may be active and may even cover that
+ * editor (one editor group), so `activeTextEditor` and `visibleTextEditors` do not have it.
  */
 export class LastEditorTracker implements vscode.Disposable {
-	private last: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
-	private readonly subscription = vscode.window.onDidChangeActiveTextEditor((e) => {
-		if (e) this.last = e;
-	});
+	private document: vscode.TextDocument | undefined;
+	private selections: readonly vscode.Selection[] = [];
+	private column: vscode.ViewColumn | undefined;
+	private readonly subscriptions: vscode.Disposable[];
 
-	get editor(): vscode.TextEditor | undefined {
+	constructor() {
+		this.remember(vscode.window.activeTextEditor);
+		this.subscriptions = [
+			vscode.window.onDidChangeActiveTextEditor((e) => this.remember(e)),
+			vscode.window.onDidChangeTextEditorSelection((e) => {
+				if (e.textEditor.document === this.document) this.selections = e.selections;
+			}),
+		];
+	}
+
+	/** The editor to insert into, brought to the front if it was hidden; undefined when there is none. */
+	async target(): Promise<vscode.TextEditor | undefined> {
 		const active = vscode.window.activeTextEditor;
-		if (active) return active;
-		const visible = vscode.window.visibleTextEditors;
-		return this.last && visible.includes(this.last) ? this.last : visible[0];
+		if (active && isInsertable(active.document)) return active;
+		const doc = this.document;
+		if (!doc || doc.isClosed) return vscode.window.visibleTextEditors.find((e) => isInsertable(e.document));
+		const visible = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+		const editor = visible ?? (await vscode.window.showTextDocument(doc, { viewColumn: this.column, preserveFocus: false }));
+		// Where the user left the cursors, as long as they still fit the document.
+		const valid = this.selections.filter((s) => doc.validateRange(s).isEqual(s));
+		if (valid.length) editor.selections = [...valid];
+		return editor;
+	}
+
+	private remember(editor: vscode.TextEditor | undefined): void {
+		if (!editor || !isInsertable(editor.document)) return;
+		this.document = editor.document;
+		this.selections = editor.selections;
+		this.column = editor.viewColumn;
 	}
 
 	dispose(): void {
-		this.subscription.dispose();
+		for (const s of this.subscriptions) s.dispose();
 	}
 }
 
-/** Inserts at every selection (replacing selected text). Without an editor, offers to copy instead. */
-export async function insertContactId(contactId: string, format: IdFormat, editor: vscode.TextEditor | undefined): Promise<string | undefined> {
+/** Text the user edits: files and untitled buffers, not the output channel or a git view. */
+function isInsertable(doc: vscode.TextDocument): boolean {
+	return doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote' || doc.uri.scheme === 'vscode-userdata';
+}
+
+/** Inserts at every selection (replacing selected text) of the last editor the user was in. Without one, offers to copy instead. */
+export async function insertContactId(contactId: string, format: IdFormat, editors: LastEditorTracker): Promise<string | undefined> {
 	const text = formatContactId(contactId, format);
+	const editor = await editors.target();
 	if (!editor) {
-		const choice = await vscode.window.showWarningMessage('Open a text editor to insert the contact id into.', 'Copy ID Instead');
+		const choice = await vscode.window.showWarningMessage('There is no text editor to insert the contact id into: open a file first.', 'Copy ID Instead');
 		if (choice) await copyContactId(contactId, format);
 		return undefined;
 	}
@@ -54,7 +86,12 @@ export async function insertContactId(contactId: string, format: IdFormat, edito
 		for (const selection of editor.selections) edit.replace(selection, text);
 	});
 	if (!ok) throw new Error('The editor did not accept the edit (is it read-only?).');
+	vscode.window.setStatusBarMessage(`$(check) Inserted ${neutraliseMarkup(text)} into ${neutraliseMarkup(basename(editor.document.uri.path) || 'the editor')}`, 3000);
 	return text;
+}
+
+function basename(path: string): string {
+	return path.slice(path.lastIndexOf('/') + 1);
 }
 
 export async function openInWhatsApp(contactId: string): Promise<void> {

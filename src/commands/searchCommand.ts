@@ -1,10 +1,11 @@
 // "Periskope: Search Contacts": a QuickPick answered from the local index, which loads
 // the remaining pages in the background while the user types.
 import * as vscode from 'vscode';
+import { isApiError } from '../api/errors';
+import { neutraliseMarkup } from '../api/serverText';
 import type { Contact } from '../api/types';
 import { displayName, formatNumber, rowLabel } from '../contacts/format';
-import type { ContactsLoader } from '../contacts/loader';
-import type { ContactStore } from '../contacts/store';
+import type { ContactsSession } from '../contacts/session';
 
 /** Results handed to the QuickPick: our own top N, never thousands of items. */
 export const SEARCH_LIMIT = 50;
@@ -12,8 +13,7 @@ export const SEARCH_LIMIT = 50;
 export type SearchAction = 'open' | 'copy' | 'insert';
 
 export interface SearchDeps {
-	store: ContactStore;
-	loader: ContactsLoader;
+	session: ContactsSession;
 	act(action: SearchAction, contactId: string): Thenable<unknown> | Promise<unknown>;
 	log: vscode.LogOutputChannel;
 }
@@ -26,17 +26,25 @@ const COPY_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('c
 const INSERT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('insert'), tooltip: 'Insert Contact ID' };
 
 /** QuickPick labels render `$(icon)` syntax; a contact's name must show as typed. */
-function plain(text: string): string {
-	return text.replace(/\$\(/g, '$\u200b(');
+const plain = neutraliseMarkup;
+
+/** The handler of "Periskope: Search Contacts": one search open at a time. */
+export function searchCommand(deps: SearchDeps, signIn: () => Thenable<unknown>): (query?: unknown) => unknown {
+	let open: ContactSearch | undefined;
+	return (query?: unknown) => {
+		if (!deps.session.signedIn) return signIn();
+		open?.dispose();
+		open = new ContactSearch(deps, typeof query === 'string' ? query : '');
+		return undefined;
+	};
 }
 
 export class ContactSearch implements vscode.Disposable {
-	readonly quickPick = vscode.window.createQuickPick<ContactItem>();
+	private readonly quickPick = vscode.window.createQuickPick<ContactItem>();
 	private readonly disposables: vscode.Disposable[] = [this.quickPick];
 	private readonly loading = new AbortController();
 	private renderTimer: ReturnType<typeof setTimeout> | undefined;
 	private prepareTimer: ReturnType<typeof setTimeout> | undefined;
-	private readonly closed: Promise<void>;
 
 	constructor(private readonly deps: SearchDeps, initialQuery = '') {
 		const qp = this.quickPick;
@@ -45,8 +53,6 @@ export class ContactSearch implements vscode.Disposable {
 		qp.matchOnDescription = false;
 		qp.matchOnDetail = false;
 		qp.value = initialQuery;
-		let hidden!: () => void;
-		this.closed = new Promise((resolve) => (hidden = resolve));
 		this.disposables.push(
 			qp.onDidChangeValue(() => this.render()),
 			qp.onDidAccept(() => {
@@ -59,27 +65,14 @@ export class ContactSearch implements vscode.Disposable {
 				qp.hide();
 				void this.run(action, e.item.contactId);
 			}),
-			qp.onDidHide(() => {
-				this.dispose();
-				hidden();
-			}),
-			deps.store.onDidChange(() => this.scheduleRender()),
+			qp.onDidHide(() => this.dispose()),
+			deps.session.store.onDidChange(() => this.scheduleRender()),
 		);
 		this.render();
 		qp.show();
 		// Index what is loaded while the user starts typing, not on the first keystroke.
-		this.prepareTimer = setTimeout(() => deps.store.prepareSearch(), 0);
+		this.prepareTimer = setTimeout(() => deps.session.store.prepareSearch(), 0);
 		void this.loadRest();
-	}
-
-	/** Resolves when the picker closes. */
-	get done(): Promise<void> {
-		return this.closed;
-	}
-
-	/** The contacts currently listed (for tests and the accessibility of this class). */
-	get resultIds(): string[] {
-		return this.quickPick.items.flatMap((i) => (i.contactId ? [i.contactId] : []));
 	}
 
 	/** Re-runs the query against the index. */
@@ -87,10 +80,11 @@ export class ContactSearch implements vscode.Disposable {
 		if (this.renderTimer) clearTimeout(this.renderTimer);
 		this.renderTimer = undefined;
 		const query = this.quickPick.value.trim();
-		const contacts = query ? this.deps.store.search(query, SEARCH_LIMIT) : this.deps.store.first(SEARCH_LIMIT);
+		const { store, loader } = this.deps.session;
+		const contacts = query ? store.search(query, SEARCH_LIMIT) : store.first(SEARCH_LIMIT);
 		const items: ContactItem[] = contacts.map(toItem);
-		if (items.length === 0 && this.deps.store.size > 0 && query) {
-			const more = this.deps.loader.hasMore ? ' yet (still loading contacts…)' : '';
+		if (items.length === 0 && store.size > 0 && query) {
+			const more = loader.hasMore ? ' yet (still loading contacts…)' : '';
 			items.push({ label: `No contacts match “${plain(query)}”${more}`, alwaysShow: true });
 		}
 		this.quickPick.items = items;
@@ -101,12 +95,12 @@ export class ContactSearch implements vscode.Disposable {
 		this.renderTimer ??= setTimeout(() => {
 			this.render();
 			// Pages arriving in the background are indexed as they come, a few ms each.
-			this.deps.store.prepareSearch();
+			this.deps.session.store.prepareSearch();
 		}, 80);
 	}
 
 	private updateTitle(): void {
-		const { store, loader } = this.deps;
+		const { store, loader } = this.deps.session;
 		const total = store.total;
 		const status = loader.hasMore
 			? ` (${store.size.toLocaleString('en-US')}${total !== undefined ? ` of ${total.toLocaleString('en-US')}` : ''} loaded…)`
@@ -115,16 +109,21 @@ export class ContactSearch implements vscode.Disposable {
 	}
 
 	private async loadRest(): Promise<void> {
-		if (!this.deps.loader.hasMore) return;
+		const loader = this.deps.session.loader;
+		if (!loader.hasMore) return;
 		this.quickPick.busy = true;
+		const progress = loader.onDidProgress(() => this.updateTitle());
 		try {
-			await this.deps.loader.loadAll(this.loading.signal, () => this.updateTitle());
+			// Joins a Load all already running; closing the search ends only this wait.
+			await loader.loadAll(this.loading.signal);
 		} catch (e) {
-			if (this.loading.signal.aborted) return;
+			// Closed, or the list was reset (refresh, sign-out): nothing failed.
+			if (this.loading.signal.aborted || isApiError(e, 'cancelled')) return;
 			const reason = e instanceof Error ? e.message : String(e);
 			this.deps.log.warn(`Search: loading the remaining contacts failed: ${reason}`);
 			this.quickPick.placeholder = `Searching the contacts loaded so far; loading the rest failed: ${reason}`;
 		} finally {
+			progress.dispose();
 			if (!this.loading.signal.aborted) {
 				this.quickPick.busy = false;
 				this.render();
@@ -134,7 +133,7 @@ export class ContactSearch implements vscode.Disposable {
 
 	/** After choosing a contact: what to do with it. */
 	private async chooseAction(contactId: string): Promise<void> {
-		const contact = this.deps.store.get(contactId);
+		const contact = this.deps.session.store.get(contactId);
 		this.quickPick.hide();
 		const actions: (vscode.QuickPickItem & { action: SearchAction })[] = [
 			{ label: '$(open-preview) Show details', action: 'open' },

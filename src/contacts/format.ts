@@ -60,3 +60,10 @@ export function whatsAppUrl(contactId: string): string | undefined {
 	const digits = bareNumber(contactId);
 	return /^\d{6,15}$/.test(digits) ? `https://wa.me/${digits}` : undefined;
 }
+
+/** The view's count: "1,234 contacts" once complete, "400 of ~1,241" while pages remain. */
+export function countSummary(loaded: number, total: number | undefined, complete: boolean): string {
+	const n = (v: number) => v.toLocaleString('en-US');
+	if (complete) return `${n(loaded)} contact${loaded === 1 ? '' : 's'}`;
+	return total !== undefined && total > loaded ? `${n(loaded)} of ~${n(total)}` : `${n(loaded)} loaded`;
+}

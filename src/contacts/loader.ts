@@ -1,10 +1,12 @@
-// Loads contact pages into the store on demand: one page at a time for the tree, or all
-// of them for "Load all" and search. One load runs at a time; reset() cancels it.
+// Loads contact pages into the store on demand: one page at a time for the tree, or all of
+// them for "Load all" and the search. The page in flight and the walk over all pages are each
+// one shared task: a caller's cancel ends only its own wait; reset() cancels everything.
 import type { PeriskopeClient, RetryNotice } from '../api/client';
 import { PeriskopeApiError } from '../api/errors';
 import { ContactPager } from '../api/paging';
 import { cancelledError } from '../api/retry';
 import { Emitter } from './emitter';
+import { SharedTask } from './sharedTask';
 import type { ContactStore } from './store';
 
 export type LoadState =
@@ -19,14 +21,18 @@ export interface LoadProgress {
 
 export class ContactsLoader {
 	private pager: ContactPager;
-	private inFlight: Promise<void> | undefined;
+	private page: SharedTask<void> | undefined;
+	private walk: SharedTask<void> | undefined;
 	/** Aborted by reset(), so loads of an old generation stop and drop their results. */
 	private generation = new AbortController();
 	private current: LoadState = { status: 'idle' };
 	private loadedOnce = false;
 	private readonly stateChanged = new Emitter<LoadState>();
+	private readonly progressed = new Emitter<LoadProgress>();
 
 	readonly onDidChangeState = this.stateChanged.event;
+	/** After each page of a walk over all pages. */
+	readonly onDidProgress = this.progressed.event;
 
 	constructor(
 		private readonly store: ContactStore,
@@ -50,47 +56,77 @@ export class ContactsLoader {
 	get started(): boolean {
 		return this.loadedOnce;
 	}
+	/** A walk over all pages is running (for whoever asked: Load all, the search). */
+	get loadingAll(): boolean {
+		return this.walk !== undefined;
+	}
 	get malformedRows(): number {
 		return this.pager.malformed;
 	}
-	/** Contacts were added or removed while paging: what is loaded may be off until a refresh. */
+	/** The walk ended without proving it saw every contact: what is loaded may be off until a refresh. */
 	get listChanged(): boolean {
 		return this.pager.listChanged;
 	}
 
-	/** Loads the next page. Joins the page already loading, if any. */
-	loadNextPage(signal?: AbortSignal, readAhead = false): Promise<void> {
-		if (!this.inFlight) {
-			this.inFlight = this.fetchPage(signal, readAhead).finally(() => {
-				this.inFlight = undefined;
-			});
-		}
-		return this.inFlight;
+	/** Loads the next page, or joins the page already loading. `signal` ends this caller's wait. */
+	loadNextPage(signal?: AbortSignal): Promise<void> {
+		return this.nextPage(false).join(signal);
 	}
 
-	/** Loads every remaining page, reporting progress; stops early when `signal` aborts. */
-	async loadAll(signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<void> {
-		while (this.hasMore) {
-			if (signal?.aborted) throw cancelledError();
+	/**
+	 * Loads every remaining page, or joins the walk already running. `signal` ends this caller's
+	 * wait; the walk goes on while anyone else waits for it.
+	 */
+	loadAll(signal?: AbortSignal): Promise<void> {
+		if (!this.hasMore) return Promise.resolve();
+		if (!this.walk) {
 			const generation = this.generation.signal;
-			// Reading ahead keeps the server busy with the next page while this one is stored.
-			await this.loadNextPage(signal, true);
-			if (generation.aborted) throw cancelledError();
-			onProgress?.({ loaded: this.store.size, total: this.store.total });
+			const walk = new SharedTask((own) => this.walkAll(own, generation), generation);
+			this.walk = walk;
+			const clear = () => {
+				if (this.walk === walk) this.walk = undefined;
+				this.setState(this.current); // tells listeners that loadingAll changed
+			};
+			void walk.ended.then(clear);
+			this.setState(this.current);
 		}
+		return this.walk.join(signal);
 	}
 
 	/** Forgets everything loaded and cancels what is loading; the next load starts from page one. */
 	reset(pageSize = this.pageSize): void {
 		this.generation.abort();
 		this.generation = new AbortController();
-		this.inFlight = undefined;
+		this.page = undefined;
+		this.walk = undefined;
 		this.pager.cancel();
 		this.pageSize = pageSize;
 		this.pager = this.newPager();
 		this.loadedOnce = false;
 		this.store.clear();
 		this.setState({ status: 'idle' });
+	}
+
+	private async walkAll(signal: AbortSignal, generation: AbortSignal): Promise<void> {
+		while (this.hasMore) {
+			if (signal.aborted || generation.aborted) throw cancelledError();
+			// Reading ahead keeps the server busy with the next page while this one is stored.
+			await this.nextPage(true).join(signal);
+			if (signal.aborted || generation.aborted) throw cancelledError();
+			this.progressed.fire({ loaded: this.store.size, total: this.store.total });
+		}
+	}
+
+	/** The shared task for the next page: the one in flight, or a new one. */
+	private nextPage(readAhead: boolean): SharedTask<void> {
+		if (!this.page || this.page.done) {
+			// This generation's pager, captured now: the task starts a tick later, maybe after a reset.
+			const generation = this.generation.signal;
+			const pager = this.pager;
+			const task = new SharedTask((signal) => this.fetchPage(pager, generation, signal, readAhead), generation);
+			this.page = task;
+		}
+		return this.page;
 	}
 
 	/**
@@ -107,24 +143,25 @@ export class ContactsLoader {
 		});
 	}
 
-	private async fetchPage(signal: AbortSignal | undefined, readAhead: boolean): Promise<void> {
-		const generation = this.generation.signal;
-		const pager = this.pager;
-		const combined = signal ? AbortSignal.any([signal, generation]) : generation;
+	private async fetchPage(pager: ContactPager, generation: AbortSignal, signal: AbortSignal, readAhead: boolean): Promise<void> {
+		if (generation.aborted) return;
 		this.setState({ status: 'loading' });
 		try {
 			await pager.next({
-				signal: combined,
+				signal,
 				readAhead,
-				onRetry: (n: RetryNotice) => this.setState({ status: 'loading', retry: { delayMs: n.delayMs, reason: n.error } }),
+				onRetry: (n: RetryNotice) => {
+					if (!generation.aborted) this.setState({ status: 'loading', retry: { delayMs: n.delayMs, reason: n.error } });
+				},
 			});
 			if (generation.aborted) return;
 			this.loadedOnce = true;
 			this.setState({ status: 'idle' });
 		} catch (e) {
+			// A reset dropped this page: its waiters simply stop waiting.
 			if (generation.aborted) return;
 			const error = e instanceof PeriskopeApiError ? e : new PeriskopeApiError('badResponse', String(e));
-			// A load the user cancelled is not a failure of the view.
+			// Nobody waits any more: not a failure of the view.
 			this.setState(error.kind === 'cancelled' ? { status: 'idle' } : { status: 'failed', error });
 			throw error;
 		}
@@ -139,5 +176,6 @@ export class ContactsLoader {
 		this.generation.abort();
 		this.pager.cancel();
 		this.stateChanged.dispose();
+		this.progressed.dispose();
 	}
 }

@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import type { PeriskopeApiError } from '../api/errors';
 import { Command } from '../config';
 import type { GroupBy } from '../contacts/grouping';
-import type { ContactsLoader } from '../contacts/loader';
-import type { ContactStore } from '../contacts/store';
+import type { ContactsSession } from '../contacts/session';
 import { describeFailure, FailureAction, FailureDescription } from '../contacts/failure';
 import { ContactNode, GroupNode, MessageNode, TreeNode, toTreeItem } from './treeNodes';
 
@@ -23,16 +22,22 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
 	constructor(
 		private readonly extensionUri: vscode.Uri,
-		private readonly store: ContactStore,
-		private readonly loader: ContactsLoader,
-		private readonly isSignedIn: () => boolean,
+		private readonly session: ContactsSession,
 		private by: GroupBy,
 	) {
 		this.disposables.push(
 			this.changed,
-			store.onDidChange(() => this.scheduleRefresh()),
-			loader.onDidChangeState(() => this.scheduleRefresh()),
+			session.store.onDidChange(() => this.scheduleRefresh()),
+			session.loader.onDidChangeState(() => this.scheduleRefresh()),
+			session.onDidChangeSignedIn(() => this.refresh()),
 		);
+	}
+
+	private get store() {
+		return this.session.store;
+	}
+	private get loader() {
+		return this.session.loader;
 	}
 
 	get groupBy(): GroupBy {
@@ -89,7 +94,7 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 	}
 
 	private async rootChildren(): Promise<TreeNode[]> {
-		if (!this.isSignedIn()) return []; // the welcome content takes over
+		if (!this.session.signedIn) return []; // the welcome content takes over
 		if (!this.loader.started && this.loader.state.status === 'idle') {
 			// First open: load page one. Failures become the state shown below.
 			await this.loader.loadNextPage().catch(() => undefined);

@@ -307,12 +307,10 @@ describe('API double', () => {
 			assert.notDeepEqual(a.map((c) => c.contact_id), b.map((c) => c.contact_id));
 		});
 
-		it('makes 100,000 unique, newest-first contacts with the spec mix, quickly', () => {
-			const started = Date.now();
+		// How fast it is belongs to the bench (`npm run bench`), not to a timed unit test.
+		it('makes 100,000 unique, newest-first contacts with the spec mix', () => {
 			const contacts = generateContacts(100_000, { seed: 3 });
-			const elapsed = Date.now() - started;
 			assert.equal(contacts.length, 100_000);
-			assert.ok(elapsed < 2000, `${elapsed} ms`); // well under 1 s normally; slack for busy CI
 			assert.equal(new Set(contacts.map((c) => c.contact_id)).size, 100_000);
 			const nullNames = contacts.filter((c) => c.contact_name === null).length / contacts.length;
 			assert.ok(nullNames > 0.1 && nullNames < 0.2, String(nullNames));

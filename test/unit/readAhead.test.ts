@@ -108,7 +108,7 @@ describe('reading one page ahead', () => {
 		const api = slowBodyApi(35);
 		const store = new ContactStore();
 		const loader = new ContactsLoader(store, () => api, 10);
-		await loader.loadNextPage(undefined, true);
+		await loader.loadNextPage();
 		let open!: () => void;
 		api.gate = new Promise((resolve) => (open = resolve));
 		const all = loader.loadAll();

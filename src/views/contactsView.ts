@@ -1,0 +1,58 @@
+// The Contacts view: the tree provider, its TreeView, and what the view says above the tree
+// (the count in its description, progress while everything loads).
+import * as vscode from 'vscode';
+import { VIEW_ID } from '../config';
+import { countSummary } from '../contacts/format';
+import type { GroupBy } from '../contacts/grouping';
+import type { ContactsSession } from '../contacts/session';
+import { ContactsTreeProvider } from './contactsTree';
+import type { TreeNode } from './treeNodes';
+
+export class ContactsView implements vscode.Disposable {
+	readonly tree: ContactsTreeProvider;
+	readonly treeView: vscode.TreeView<TreeNode>;
+	private readonly disposables: vscode.Disposable[] = [];
+
+	constructor(
+		extensionUri: vscode.Uri,
+		private readonly session: ContactsSession,
+		groupBy: GroupBy,
+	) {
+		this.tree = new ContactsTreeProvider(extensionUri, session, groupBy);
+		this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: false });
+		const update = () => this.updateDescription();
+		this.disposables.push(
+			this.tree,
+			this.treeView,
+			session.store.onDidChange(update),
+			session.loader.onDidChangeState(update),
+			session.onDidChangeSignedIn(update),
+		);
+	}
+
+	/**
+	 * Loads every remaining page with progress in the view. `signal` is this caller's cancel: it
+	 * ends this wait (and the walk only if nobody else, e.g. the search, still waits for it).
+	 */
+	async loadAllWithProgress(signal: AbortSignal): Promise<void> {
+		const loader = this.session.loader;
+		const progress = loader.onDidProgress(({ loaded, total }) => {
+			this.treeView.message = `Loading all contacts: ${loaded.toLocaleString('en-US')}${total !== undefined ? ` of ~${total.toLocaleString('en-US')}` : ''}…`;
+		});
+		try {
+			await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Loading all contacts' }, () => loader.loadAll(signal));
+		} finally {
+			progress.dispose();
+			this.treeView.message = undefined;
+		}
+	}
+
+	private updateDescription(): void {
+		const { store, loader } = this.session;
+		this.treeView.description = this.session.signedIn && loader.started ? countSummary(store.size, store.total, !loader.hasMore) : undefined;
+	}
+
+	dispose(): void {
+		for (const d of this.disposables) d.dispose();
+	}
+}
