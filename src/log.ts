@@ -11,7 +11,7 @@ export function logRequest(log: vscode.LogOutputChannel, line: RequestLogLine): 
 	const trace = line.traceId ? ` trace=${line.traceId}` : '';
 	const retry = line.attempt ? ` retry=${line.attempt}` : '';
 	const text = `${line.method} ${line.path} ${line.status}${line.error ? ` (${line.error})` : ''} ${line.ms} ms${trace}${retry}`;
-	if (line.status === 'error' || line.status >= 500) log.warn(text);
-	else if (line.status >= 400) log.info(text);
-	else log.debug(text);
+	// One line per request at the default level (info); failures stand out as warnings.
+	if (line.status === 'error' || line.status >= 500 || line.status === 429) log.warn(text);
+	else log.info(text);
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isApiError } from '../api/errors';
 import { neutraliseMarkup } from '../api/serverText';
 import type { Contact } from '../api/types';
-import { displayName, formatNumber, rowLabel } from '../contacts/format';
+import { cleanText, clip, displayName, formatNumber, rowLabel, typeLabel } from '../contacts/format';
 import type { ContactsSession } from '../contacts/session';
 
 /** Results handed to the QuickPick: our own top N, never thousands of items. */
@@ -141,7 +141,7 @@ export class ContactSearch implements vscode.Disposable {
 			{ label: '$(insert) Insert ID into the editor', description: contactId, action: 'insert' },
 		];
 		const choice = await vscode.window.showQuickPick(actions, {
-			title: contact ? plain(displayName(contact)) : contactId,
+			title: contact ? plain(clip(displayName(contact), 80)) : plain(contactId),
 			placeHolder: 'What do you want to do with this contact?',
 		});
 		if (choice) await this.run(choice.action, contactId);
@@ -162,11 +162,11 @@ export class ContactSearch implements vscode.Disposable {
 
 function toItem(c: Contact): ContactItem {
 	const named = !!c.contact_name?.trim();
-	const labels = c.labels.length ? `$(tag) ${plain(c.labels.join(', '))}` : '';
+	const labels = c.labels.length ? `$(tag) ${plain(clip(cleanText(c.labels.join(', ')), 120))}` : '';
 	return {
 		label: plain(rowLabel(c)),
 		description: named ? formatNumber(c.contact_id) : undefined,
-		detail: [c.contact_type ?? 'unknown type', labels].filter(Boolean).join('  ·  '),
+		detail: [typeLabel(c.contact_type, c.contact_id.endsWith('@g.us')), labels].filter(Boolean).join('  ·  '),
 		contactId: c.contact_id,
 		alwaysShow: true,
 		buttons: [COPY_BUTTON, INSERT_BUTTON],

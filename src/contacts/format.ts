@@ -30,10 +30,50 @@ function countryCodeLength(digits: string): number {
 	return TWO_DIGIT_CODES.has(digits.slice(0, 2)) ? 2 : 3;
 }
 
-/** The name to show: the contact's name, else its formatted number. Never empty. */
+/**
+ * Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): inside a name they
+ * could draw "evil" as "live" or reorder the text around it. Names never need them.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/** A name as text that cannot disguise itself: bidi controls removed, line breaks and controls made spaces, trimmed. */
+export function cleanText(text: string): string {
+	return text.replace(BIDI_CONTROLS, '').replace(CONTROL_CHARS, ' ').replace(/\s{2,}/g, ' ').trim();
+}
+
+/** The name to show: the contact's (cleaned) name, else its formatted number. Never empty. */
 export function displayName(contact: Pick<Contact, 'contact_id' | 'contact_name'>): string {
-	const name = typeof contact.contact_name === 'string' ? contact.contact_name.trim() : '';
-	return name || formatNumber(contact.contact_id);
+	const name = typeof contact.contact_name === 'string' ? cleanText(contact.contact_name) : '';
+	return name || formatNumber(contact.contact_id) || 'Unnamed contact';
+}
+
+/** Longest name in a tree row or search row, and in an editor tab title. */
+export const ROW_NAME_MAX = 80;
+export const TAB_TITLE_MAX = 50;
+
+/** At most `max` characters (code points, so no half emoji), with an ellipsis when cut. */
+export function clip(text: string, max: number): string {
+	if (text.length <= max) return text;
+	const chars = Array.from(text);
+	return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/** A contact type as every surface shows it: `User`, `Business`, `Group`, another type capitalised, or `Unknown`. */
+export function typeLabel(rawType: string | null | undefined, isGroup = false): string {
+	const type = typeof rawType === 'string' ? cleanText(rawType) : '';
+	switch (type.toLowerCase()) {
+		case 'user':
+			return 'User';
+		case 'business':
+			return 'Business';
+		case 'group':
+			return 'Group';
+		case '':
+			return isGroup ? 'Group' : 'Unknown';
+		default:
+			return clip(type.charAt(0).toUpperCase() + type.slice(1), 40);
+	}
 }
 
 // Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms.
@@ -45,7 +85,7 @@ const RIGHT_TO_LEFT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]/;
  * of the name ("+55 83778…" shown as "83778 … 55+").
  */
 export function rowLabel(contact: Pick<Contact, 'contact_id' | 'contact_name'>): string {
-	const name = displayName(contact);
+	const name = clip(displayName(contact), ROW_NAME_MAX);
 	return RIGHT_TO_LEFT.test(name) ? name + '\u200e' : name;
 }
 

@@ -1,6 +1,7 @@
 // Which groups a contact belongs to, per grouping mode. Keys are raw and stable (they go
 // into tree ids); labels are case-insensitive, so their key is the lowercased name.
 import type { Contact } from '../api/types';
+import { clip, cleanText, typeLabel } from './format';
 
 export type GroupBy = 'type' | 'label';
 
@@ -27,9 +28,9 @@ export function groupLabel(key: string, by: GroupBy, seen: string | undefined): 
 	if (by === 'type') {
 		if (key === 'user') return 'Users';
 		if (key === 'business') return 'Businesses';
-		return (seen ?? key).charAt(0).toUpperCase() + (seen ?? key).slice(1);
+		return typeLabel(seen ?? key);
 	}
-	return seen ?? key;
+	return clip(cleanText(seen ?? key), 80);
 }
 
 /** Group order: users, businesses, other types A-Z, unknown last; labels A-Z, unlabeled last. */

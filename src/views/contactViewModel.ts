@@ -2,7 +2,7 @@
 // writes every value with textContent). Pure and free of `vscode`, so it is unit-tested in Node.
 // Every field may be null, missing or of the wrong type in practice; none of that may throw.
 import type { Contact } from '../api/types';
-import { bareNumber, formatNumber, whatsAppUrl } from '../contacts/format';
+import { bareNumber, cleanText, displayName, formatNumber, typeLabel, whatsAppUrl } from '../contacts/format';
 import { describeFailure } from '../contacts/failure';
 import type { ChatsState, ContactViewModel, ErrorAction } from '../webview/protocol';
 
@@ -54,12 +54,12 @@ export function restoredContactId(state: unknown): string | undefined {
 
 export function buildContactViewModel(contact: Contact): ContactViewModel {
 	const contactId = typeof contact.contact_id === 'string' ? contact.contact_id : '';
-	const rawName = typeof contact.contact_name === 'string' ? contact.contact_name.trim() : '';
+	const rawName = typeof contact.contact_name === 'string' ? cleanText(contact.contact_name) : '';
 	const rawType = typeof contact.contact_type === 'string' ? contact.contact_type.trim() : '';
 	const isGroup = contactId.endsWith('@g.us') || rawType.toLowerCase() === 'group';
 	const number = isGroup ? '' : phoneNumber(contactId);
-	// Same rule as displayName(), extended to groups and odd ids, and never empty.
-	const name = rawName || number || bareNumber(contactId) || 'Unnamed contact';
+	// The tree's and the search's rule (displayName), so every surface shows a contact alike.
+	const name = displayName({ contact_id: contactId, contact_name: rawName });
 	const updated = formatUpdated(contact.updated_at);
 	return {
 		contactId,
@@ -113,21 +113,6 @@ function phoneNumber(contactId: string): string {
 	return formatted.startsWith('+') ? formatted : '';
 }
 
-function typeLabel(rawType: string, isGroup: boolean): string {
-	switch (rawType.toLowerCase()) {
-		case 'user':
-			return 'User';
-		case 'business':
-			return 'Business';
-		case 'group':
-			return 'Group';
-		case '':
-			return isGroup ? 'Group' : 'Unknown';
-		default:
-			return rawType;
-	}
-}
-
 function colorOf(value: unknown): string {
 	if (typeof value !== 'string') return DEFAULT_COLOR;
 	const color = value.trim();
@@ -158,7 +143,7 @@ function labelsOf(value: unknown): string[] {
 	const labels: string[] = [];
 	for (const item of value) {
 		if (typeof item !== 'string') continue;
-		const label = item.trim();
+		const label = cleanText(item);
 		const key = label.toLocaleLowerCase();
 		if (!label || seen.has(key)) continue;
 		seen.add(key);

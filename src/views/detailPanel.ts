@@ -5,8 +5,8 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
 import { Command, SECTION, Setting } from '../config';
-import { whatsAppUrl } from '../contacts/format';
-import { ChatsState, ExtensionToWebview, isWebviewToExtension, RenderedMessage, ShowMessage, WebviewToExtension } from '../webview/protocol';
+import { clip, TAB_TITLE_MAX, whatsAppUrl } from '../contacts/format';
+import { ChatsState, ExtensionToWebview, isWebviewToExtension, ShowMessage, WebviewToExtension } from '../webview/protocol';
 import { buildContactViewModel, chatsErrorState, chatsState, mergeContact, placeholderContact, restoredContactId } from './contactViewModel';
 
 export const DETAIL_VIEW_TYPE = 'periskope.contactDetail';
@@ -26,7 +26,6 @@ export class ContactDetailPanel implements vscode.Disposable {
 	private panel: vscode.WebviewPanel | undefined;
 	/** Listeners that live as long as the current panel. */
 	private panelDisposables: vscode.Disposable[] = [];
-	private readonly rendered = new vscode.EventEmitter<RenderedMessage>();
 	private disposed = false;
 
 	/** The contact as the list gave it, and the fresher single-contact read once it arrives. */
@@ -42,18 +41,11 @@ export class ContactDetailPanel implements vscode.Disposable {
 	/** Action errors posted while the page was not ready. */
 	private pending: ExtensionToWebview[] = [];
 
-	/** Fired on the page's `rendered` message (after each render it does). */
-	readonly onDidRender: vscode.Event<RenderedMessage> = this.rendered.event;
 
 	constructor(
 		private readonly extensionUri: vscode.Uri,
 		private readonly deps: DetailPanelDeps,
 	) {}
-
-	/** The id of the contact the panel shows, while there is a panel. */
-	get visibleContactId(): string | undefined {
-		return this.panel ? this.listed?.contact_id : undefined;
-	}
 
 	/** Creates the panel or reveals it without taking focus, shows this contact and fetches its details. */
 	show(contact: Contact): void {
@@ -106,7 +98,6 @@ export class ContactDetailPanel implements vscode.Disposable {
 		this.disposed = true;
 		this.panel?.dispose(); // fires onDidDispose -> clear()
 		this.clear();
-		this.rendered.dispose();
 	}
 
 	// ---- data ----
@@ -151,7 +142,7 @@ export class ContactDetailPanel implements vscode.Disposable {
 		const contact = this.current();
 		if (!contact || !this.panel) return;
 		const view = buildContactViewModel(contact);
-		this.panel.title = view.name;
+		this.panel.title = clip(view.name, TAB_TITLE_MAX);
 		this.latest = { type: 'show', contact: view, chats: this.chats };
 		this.flush();
 	}
@@ -187,8 +178,6 @@ export class ContactDetailPanel implements vscode.Disposable {
 				this.pageReady = true;
 				this.flush();
 				return;
-			case 'rendered':
-				this.rendered.fire(message);
 				return;
 			case 'runAction':
 				if (message.action === 'retry') this.refresh();

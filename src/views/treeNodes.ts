@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
 import { Command } from '../config';
-import { displayName, formatNumber, rowLabel } from '../contacts/format';
+import { clip, displayName, formatNumber, rowLabel, typeLabel } from '../contacts/format';
 import type { GroupBy } from '../contacts/grouping';
 import type { GroupSummary } from '../contacts/store';
 
@@ -95,7 +95,7 @@ export function toTreeItem(node: TreeNode, extensionUri: vscode.Uri): vscode.Tre
 			item.tooltip = contactTooltip(c);
 			item.contextValue = ContextValue.contact;
 			item.command = { command: Command.openContact, title: 'Show Contact Details', arguments: [c.contact_id] };
-			item.accessibilityInformation = { label: `${displayName(c)}, ${formatNumber(c.contact_id)}, ${c.contact_type ?? 'unknown type'}` };
+			item.accessibilityInformation = { label: `${rowLabel(c)}, ${formatNumber(c.contact_id)}, ${typeLabel(c.contact_type, c.contact_id.endsWith('@g.us'))}` };
 			return withId(item, node);
 		}
 		case 'loadMore': {
@@ -144,8 +144,8 @@ function contactIcon(c: Contact, extensionUri: vscode.Uri): vscode.TreeItem['ico
 /** Markdown built with appendText only: a name or label can never inject markup or links. */
 function contactTooltip(c: Contact): vscode.MarkdownString {
 	const md = new vscode.MarkdownString();
-	md.appendMarkdown('**').appendText(displayName(c)).appendMarkdown('**\n\n');
-	md.appendText(`${formatNumber(c.contact_id)}  ·  ${c.contact_type ?? 'unknown type'}`).appendMarkdown('\n\n');
+	md.appendMarkdown('**').appendText(clip(displayName(c), 2000)).appendMarkdown('**\n\n');
+	md.appendText(`${formatNumber(c.contact_id)}  ·  ${typeLabel(c.contact_type, c.contact_id.endsWith('@g.us'))}`).appendMarkdown('\n\n');
 	md.appendText(`ID: ${c.contact_id}`).appendMarkdown('\n\n');
 	if (c.labels.length) md.appendText(`Labels: ${c.labels.join(', ')}`).appendMarkdown('\n\n');
 	const flags = flagNames(c);

@@ -17,10 +17,6 @@ interface PageState {
 
 const vscode = acquireVsCodeApi<PageState>();
 
-/** Elements this script created or loaded itself; anything else of an active kind was injected. */
-const own = new WeakSet<Element>();
-if (document.currentScript) own.add(document.currentScript);
-
 const root = document.getElementById('root') ?? document.body;
 
 let current: ShowMessage | undefined;
@@ -42,7 +38,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
 	const node = document.createElement(tag);
 	if (className) node.className = className;
 	if (text !== undefined) node.textContent = text;
-	own.add(node);
 	return node;
 }
 
@@ -112,7 +107,11 @@ function field(dl: HTMLElement, term: string, value: Node): void {
 function header(contact: ContactViewModel): HTMLElement {
 	const head = el('header', 'header');
 	const identity = el('div', 'identity');
-	append(identity, el('h1', 'name', contact.name));
+	// Isolated, so no name can reorder the text around it; clamped to a few lines, whole in its tooltip and selectable.
+	const name = el('h1', 'name');
+	name.title = contact.name;
+	append(name, el('bdi', undefined, contact.name));
+	append(identity, name);
 	if (contact.hasName && contact.number) append(identity, el('p', 'number', contact.number));
 	else if (!contact.hasName) append(identity, el('p', 'muted', 'No name saved'));
 	const meta = el('p', 'meta');
@@ -219,7 +218,7 @@ function chats(state: ChatsState, contactId: string): HTMLElement {
 	return section;
 }
 
-function render(message: ShowMessage, report: boolean): void {
+function render(message: ShowMessage): void {
 	const focused = (document.activeElement as HTMLElement | null)?.dataset?.key;
 	const main = el('div', 'contact');
 	append(main, header(message.contact), actions(message.contact));
@@ -231,6 +230,7 @@ function render(message: ShowMessage, report: boolean): void {
 	append(main, details(message.contact), chats(message.chats, message.contact.contactId));
 	root.replaceChildren(main);
 	root.setAttribute('aria-busy', message.chats.state === 'loading' ? 'true' : 'false');
+	root.dataset.contactId = message.contact.contactId;
 
 	// Keep keyboard focus on the same button across re-renders (e.g. after Refresh).
 	if (focused) {
@@ -241,22 +241,6 @@ function render(message: ShowMessage, report: boolean): void {
 			}
 		}
 	}
-	if (report) {
-		post({ type: 'rendered', contactId: message.contact.contactId, text: visibleText(), injectedElements: countInjected() });
-	}
-}
-
-function visibleText(): string {
-	return (document.body.innerText || document.body.textContent || '').replace(/\n{3,}/g, '\n\n').trim();
-}
-
-function countInjected(): number {
-	let count = 0;
-	// Only where contact data is rendered: VS Code itself adds a script to the document head.
-	for (const node of Array.from(root.querySelectorAll('img, script, iframe, object, embed, frame'))) {
-		if (!own.has(node)) count++;
-	}
-	return count;
 }
 
 function isShow(data: unknown): data is ShowMessage {
@@ -270,10 +254,10 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
 		if (current?.contact.contactId !== data.contact.contactId) actionError = undefined;
 		current = data;
 		vscode.setState({ show: data });
-		render(data, true);
+		render(data);
 	} else if (data?.type === 'error' && typeof data.message === 'string') {
 		actionError = data.message;
-		if (current) render(current, true);
+		if (current) render(current);
 	}
 });
 
@@ -281,6 +265,6 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
 const saved = vscode.getState()?.show;
 if (isShow(saved)) {
 	current = saved;
-	render(saved, false);
+	render(saved);
 }
 post({ type: 'ready' });

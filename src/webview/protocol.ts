@@ -72,24 +72,13 @@ export interface ErrorMessage {
 
 export type ExtensionToWebview = ShowMessage | ErrorMessage;
 
-/** Posted by the page after each render, so tests can see what a person sees. */
-export interface RenderedMessage {
-	type: 'rendered';
-	contactId: string;
-	/** The visible text of the page (innerText). */
-	text: string;
-	/** img/script/iframe/object/embed elements in the rendered content that the page did not create itself. */
-	injectedElements: number;
-}
-
 export type WebviewToExtension =
 	| { type: 'ready' }
 	| { type: 'copyId'; contactId: string }
 	| { type: 'insertId'; contactId: string }
 	| { type: 'openWhatsApp'; contactId: string }
 	| { type: 'refresh'; contactId: string }
-	| { type: 'runAction'; action: ErrorAction }
-	| RenderedMessage;
+	| { type: 'runAction'; action: ErrorAction };
 
 const ERROR_ACTIONS: readonly string[] = ['retry', 'setToken', 'openSettings', 'showLog'] satisfies ErrorAction[];
 
@@ -107,8 +96,6 @@ export function isWebviewToExtension(value: unknown): value is WebviewToExtensio
 			return typeof m.contactId === 'string';
 		case 'runAction':
 			return typeof m.action === 'string' && ERROR_ACTIONS.includes(m.action);
-		case 'rendered':
-			return typeof m.contactId === 'string' && typeof m.text === 'string' && typeof m.injectedElements === 'number';
 		default:
 			return false;
 	}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { bareNumber, displayName, formatContactId, formatNumber, rowLabel, whatsAppUrl } from '../../src/contacts/format';
+import { bareNumber, cleanText, clip, countSummary, displayName, formatContactId, formatNumber, ROW_NAME_MAX, rowLabel, TAB_TITLE_MAX, typeLabel, whatsAppUrl } from '../../src/contacts/format';
+import { groupLabel } from '../../src/contacts/grouping';
 
 describe('contact formatting', () => {
 	it('shows the name, or the formatted number when the name is null or blank', () => {
@@ -31,5 +32,40 @@ describe('contact formatting', () => {
 		assert.equal(rowLabel({ contact_id: '972501234567@c.us', contact_name: 'דנה כהן' }), 'דנה כהן\u200e');
 		assert.equal(rowLabel({ contact_id: '919537851844@c.us', contact_name: 'अनीता वर्मा' }), 'अनीता वर्मा', 'Devanagari is left-to-right');
 		assert.equal(rowLabel({ contact_id: '919537851844@c.us', contact_name: null }), '+91 95378 51844');
+	});
+});
+
+describe('one way to show a contact', () => {
+	it('removes bidi embedding, override and isolate controls so a name cannot disguise itself', () => {
+		const name = 'Dr \u202eevil\u202c Smith';
+		assert.equal(cleanText(name), 'Dr evil Smith');
+		assert.equal(displayName({ contact_id: '1@c.us', contact_name: '\u2066\u202e\u2069' }), '1', 'nothing left: the number stands in');
+		assert.equal(cleanText('a\nb\u0000c'), 'a b c');
+	});
+
+	it('clips long names in rows by code point, with an ellipsis, and leaves short ones alone', () => {
+		const long = 'A'.repeat(10_000);
+		const row = rowLabel({ contact_id: '1@c.us', contact_name: long });
+		assert.equal(Array.from(row).length, ROW_NAME_MAX);
+		assert.ok(row.endsWith('…'));
+		assert.equal(clip('😀'.repeat(60), TAB_TITLE_MAX).endsWith('…'), true);
+		assert.ok(!/[\ud800-\udbff]…$/.test(clip('😀'.repeat(60), 10)), 'no half surrogate pair before the ellipsis');
+		assert.equal(clip('short', 10), 'short');
+	});
+
+	it('labels a type the same way in the tree, the panel and the search', () => {
+		assert.equal(typeLabel('user'), 'User');
+		assert.equal(typeLabel('BUSINESS'), 'Business');
+		assert.equal(typeLabel('enterprise'), 'Enterprise');
+		assert.equal(typeLabel(null), 'Unknown');
+		assert.equal(typeLabel(null, true), 'Group');
+		assert.equal(groupLabel('enterprise', 'type', 'enterprise'), typeLabel('enterprise'));
+	});
+
+	it('counts contacts for the view: final, partial, or unknown total', () => {
+		assert.equal(countSummary(1234, 1234, true), '1,234 contacts');
+		assert.equal(countSummary(1, 1, true), '1 contact');
+		assert.equal(countSummary(400, 1241, false), '400 of ~1,241');
+		assert.equal(countSummary(400, undefined, false), '400 loaded');
 	});
 });
