@@ -40,7 +40,7 @@ function parseArgs(argv: string[]): ApiDoubleOptions {
 			case '--help':
 			case '-h':
 				console.log(USAGE);
-				process.exit(0);
+				return process.exit(0);
 			case '--contacts':
 				options.contacts = count(flag, value, 100_000);
 				break;

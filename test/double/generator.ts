@@ -149,7 +149,14 @@ export const FIXED_IDS = {
 	nullName: '919876500003@c.us',
 	unknownType: '919812300004@c.us',
 	group: '120363000000000005@g.us',
+	longName: '447700900006@c.us',
+	bidiOverride: '447700900007@c.us',
 } as const;
+
+/** A name of 10,000 characters: tab titles, headings and rows must stay usable. */
+export const LONG_NAME = `Very Long Name ${'Abcdefghij '.repeat(909)}End`.slice(0, 10_000);
+/** "evil" wrapped in a right-to-left override: drawn as "live" unless the control is removed. */
+export const BIDI_OVERRIDE_NAME = 'Mallory \u202eevil\u202c Example';
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
@@ -169,6 +176,8 @@ export const FIXED_CONTACTS: readonly Contact[] = Object.freeze([
 	fixed(FIXED_IDS.nullName, 2, { contact_type: 'business', is_wa_contact: false }),
 	fixed(FIXED_IDS.unknownType, 3, { contact_name: 'राहुल शर्मा', contact_type: 'enterprise', is_internal: true }),
 	fixed(FIXED_IDS.group, 4, { contact_name: 'Support Team 🛠️', contact_type: null, is_wa_contact: null, label_ids: null }),
+	fixed(FIXED_IDS.longName, 5, { contact_name: LONG_NAME, ...labelFields(['lead']) }),
+	fixed(FIXED_IDS.bidiOverride, 6, { contact_name: BIDI_OVERRIDE_NAME }),
 ]);
 
 function copy(contact: Contact): Contact {
