@@ -51,14 +51,18 @@ export class TokenGuard {
 	private async ask(boundOrigin: string, target: TokenTarget): Promise<boolean> {
 		const from = hostOf(boundOrigin);
 		this.log.warn(`The API base URL moved from ${boundOrigin} to ${target.origin}: asking before the token goes there.`);
-		const choice = await vscode.window.showWarningMessage(
+		// A dialog that cannot be shown (VS Code refuses modals in some hosts) counts as "no": nothing is sent.
+		const choice = await Promise.resolve(vscode.window.showWarningMessage(
 			`Send your Periskope API token to ${target.host}?`,
 			{
 				modal: true,
 				detail: `Your token was set for ${from}. The periskope.apiBaseUrl setting now points at ${target.host}. Send the token there only if you trust that server; "Cancel" sends nothing.`,
 			},
 			SEND_TOKEN,
-		);
+		)).catch((e: unknown) => {
+			this.log.warn(`Could not ask before sending the token to ${target.host}: ${e instanceof Error ? e.message : String(e)}`);
+			return undefined;
+		});
 		if (choice === SEND_TOKEN) {
 			await this.tokens.rebind(target.origin);
 			this.refused.delete(target.origin);

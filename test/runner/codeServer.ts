@@ -134,6 +134,12 @@ export interface StartOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Written to the profile's User/settings.json before start. */
 	userSettings?: Record<string, unknown>;
+	/**
+	 * Workspace trust as a user has it (the default), or off altogether (`--disable-workspace-trust`
+	 * and `security.workspace.trust.enabled: false`: every folder is trusted, no Restricted Mode).
+	 * With it on, a folder starts untrusted: the browser profile, where trust is remembered, is new each run.
+	 */
+	workspaceTrust?: boolean;
 	logFile: string;
 }
 
@@ -143,12 +149,13 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'periskope-cs-'));
 	const userDataDir = path.join(home, 'user-data');
 	const extensionsDir = path.join(home, 'extensions');
+	const trust = opts.workspaceTrust ?? true;
 	fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
 	fs.mkdirSync(extensionsDir, { recursive: true });
 	fs.writeFileSync(path.join(home, 'config.yaml'), 'auth: none\n');
 	fs.writeFileSync(
 		path.join(userDataDir, 'User', 'settings.json'),
-		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true, ...opts.userSettings }, null, 2),
+		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': trust, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true, ...opts.userSettings }, null, 2),
 	);
 	fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
 	const log = fs.openSync(opts.logFile, 'w');
@@ -158,7 +165,7 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
 		'--bind-addr', `${host}:${port}`,
 		'--disable-telemetry',
 		'--disable-update-check',
-		'--disable-workspace-trust',
+		...(trust ? [] : ['--disable-workspace-trust']),
 		'--vscode-option', 'enable-smoke-test-driver', // without it the workbench ignores the test payload
 		'--user-data-dir', userDataDir,
 		'--extensions-dir', extensionsDir,

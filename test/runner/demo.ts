@@ -45,6 +45,9 @@ async function main(): Promise<void> {
 		host: values.host,
 		logFile: path.join(REPO_ROOT, 'test-results', 'demo-code-server.log'),
 		userSettings: { 'periskope.apiBaseUrl': double.url },
+		// The demo opens a folder it has just written itself: a trust prompt on it would only be in
+		// the way (and over the --screenshot picture). The integration run has trust on.
+		workspaceTrust: false,
 		// code-server keeps web secrets in memory only; the extension seeds its SecretStorage
 		// from this in development mode, so every page load starts signed in.
 		env: { PERISKOPE_DEMO_TOKEN: token },

@@ -5,9 +5,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
 import { CodeServer, ensureCodeServer, ensureSystemPackages, launchChromium, REPO_ROOT, say, startCodeServer, workbenchUrl } from './codeServer';
+import { performUiAction, screenshot, showDialogsInTests } from './uiActions';
+import { UI_DIR_ENV, UI_MARKER, UiRequest, UiResponse } from './uiProtocol';
 
 const RUN_TIMEOUT_MS = Number(process.env.PERISKOPE_IT_TIMEOUT_MS ?? 10 * 60_000);
 const RESULTS = path.join(REPO_ROOT, 'test-results');
+/** The older screenshot request (a bare marker line); helpers.ts now uses the UI channel, this stays for any caller left. */
 const SCREENSHOT_MARKER = '[periskope-screenshot] ';
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
 
@@ -23,6 +26,8 @@ async function main(): Promise<number> {
 	const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'periskope-ws-'));
 	fs.writeFileSync(path.join(workspace, 'sample.ts'), 'export const contactId = "";\n');
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'periskope-chromium-'));
+	// The suite's UI requests and this runner's answers (uiProtocol.ts): one folder per run.
+	const uiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'periskope-ui-'));
 	let server: CodeServer | undefined;
 	let summary: string | undefined;
 	const timer = setTimeout(() => {
@@ -34,30 +39,46 @@ async function main(): Promise<number> {
 		await server?.stop().catch(() => undefined);
 		fs.rmSync(profile, { recursive: true, force: true });
 		fs.rmSync(workspace, { recursive: true, force: true });
+		fs.rmSync(uiDir, { recursive: true, force: true });
 	};
 	let context: Awaited<ReturnType<typeof launchChromium>> | undefined;
 	try {
 		server = await startCodeServer(install, {
 			logFile: path.join(RESULTS, 'code-server.log'),
-			// Tell the suite's screenshot() that someone takes the pictures it asks for.
-			env: { PERISKOPE_SCREENSHOTS: '1' },
+			// Tells the suite's helpers (ui.*, screenshot) where to ask: someone here clicks and takes pictures.
+			env: { [UI_DIR_ENV]: uiDir },
+			// Workspace trust is on, as for a user. No startup prompt: the folder opens in Restricted
+			// Mode and stays there until a test grants trust with ui.trustWorkspace() (Manage Workspace
+			// Trust, then a click on Trust). The prompt would otherwise be a modal over every screenshot
+			// and in the way of ui.answerDialog(), and it only shows if the page has focus.
+			workspaceTrust: true,
+			userSettings: { 'security.workspace.trust.startupPrompt': 'never' },
 		});
 		say(`code-server ${server.origin} is healthy (${Math.round((Date.now() - started) / 1000)} s)`);
 		context = await launchChromium(profile);
 		const page = context.pages()[0] ?? (await context.newPage());
 		let exitCode: (code: number) => void = () => undefined;
 		const exited = new Promise<number>((resolve) => (exitCode = resolve));
-		let shots = Promise.resolve();
+		// UI actions run one at a time, in the order the suite asked.
+		let actions = Promise.resolve();
+		const act = (id: string) => {
+			actions = actions.then(() => answerUiRequest(page, uiDir, id));
+		};
 
 		// The workbench (smoke-test driver) reports the extension host's output and its exit through these.
 		await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
 			// Arguments of the extension host's console calls, format string first.
 			const text = format(...(Array.isArray(args) ? args : [args]));
 			for (const line of text.split('\n')) {
+				const ui = line.indexOf(UI_MARKER);
+				if (ui !== -1) {
+					act(line.slice(ui + UI_MARKER.length).trim());
+					continue;
+				}
 				const marker = line.indexOf(SCREENSHOT_MARKER);
 				if (marker !== -1) {
-					const name = line.slice(marker + SCREENSHOT_MARKER.length).trim().replace(/[^\w.-]/g, '_');
-					shots = shots.then(() => takeScreenshot(page, name));
+					const name = line.slice(marker + SCREENSHOT_MARKER.length).trim();
+					actions = actions.then(() => takeScreenshot(page, name));
 					continue;
 				}
 				if (SUMMARY.test(line.trim())) {
@@ -68,6 +89,11 @@ async function main(): Promise<number> {
 			}
 		});
 		await page.exposeFunction('codeAutomationExit', (code: number) => exitCode(code));
+		// Modal dialogs reach the screen, as for a user, so tests can answer them (ui.answerDialog).
+		await showDialogsInTests(context, (message) => {
+			console.error(`[runner] ${message}`);
+			exitCode(1);
+		});
 
 		const url = workbenchUrl(server, workspace, {
 			extensionDevelopmentPath: REPO_ROOT,
@@ -76,7 +102,7 @@ async function main(): Promise<number> {
 		});
 		await page.goto(url);
 		const code = await exited;
-		await shots;
+		await actions;
 		const log = fs.readFileSync(server.logFile, 'utf8');
 		const hostLines = log.split('\n').filter((l) => /extension host|ExtensionHost/i.test(l)).slice(0, 3);
 		for (const l of hostLines) say(`code-server: ${l.trim()}`);
@@ -95,15 +121,62 @@ async function main(): Promise<number> {
 }
 
 async function takeScreenshot(page: import('playwright-core').Page, name: string): Promise<void> {
-	const file = path.join(RESULTS, `${name}.png`);
-	const tmp = `${file}.tmp`;
 	try {
-		await page.screenshot({ path: tmp, type: 'png' });
-		fs.renameSync(tmp, file); // the suite waits for the final name, so it never sees half a file
+		const { file } = await screenshot(page, { name, settleMs: 0 }, RESULTS);
 		say(`screenshot ${path.relative(REPO_ROOT, file)}`);
 	} catch (e) {
 		console.error(`[runner] screenshot ${name} failed: ${e}`);
 	}
+}
+
+/** Reads <id>.request.json, acts in the page, writes <id>.response.json (renamed into place). Never throws. */
+async function answerUiRequest(page: import('playwright-core').Page, dir: string, id: string): Promise<void> {
+	if (!/^[\w-]+$/.test(id)) {
+		console.error(`[runner] ignoring a UI request with a malformed id ${JSON.stringify(id)}`);
+		return;
+	}
+	let response: UiResponse;
+	let request: UiRequest | undefined;
+	try {
+		request = JSON.parse(fs.readFileSync(path.join(dir, `${id}.request.json`), 'utf8')) as UiRequest;
+		const result = await performUiAction(page, request, RESULTS);
+		response = { ok: true, result };
+		const quiet = request.action === 'dismissDialogs' && (result as { dismissed: string[]; stillShowing: string[] }).dismissed.length + (result as { stillShowing: string[] }).stillShowing.length === 0;
+		if (!quiet) say(`ui ${describe(request)}: ${summarise(result)}`);
+	} catch (e) {
+		const error = e instanceof Error ? e.message : String(e);
+		response = { ok: false, error };
+		say(`ui ${request ? describe(request) : id} failed: ${error}`);
+	}
+	const file = path.join(dir, `${id}.response.json`);
+	try {
+		fs.writeFileSync(`${file}.tmp`, JSON.stringify(response));
+		fs.renameSync(`${file}.tmp`, file);
+	} catch (e) {
+		console.error(`[runner] could not write the answer to UI request ${id}: ${e}`);
+	}
+}
+
+function describe(request: UiRequest): string {
+	switch (request.action) {
+		case 'screenshot':
+			return `screenshot ${request.name}`;
+		case 'answerDialog':
+			return `answerDialog ${JSON.stringify(request.button)}`;
+		case 'trustWorkspace':
+			return 'trustWorkspace';
+		case 'dismissDialogs':
+			return 'dismissDialogs';
+	}
+}
+
+function summarise(result: unknown): string {
+	const r = result as Record<string, unknown>;
+	if (Array.isArray(r.dismissed)) return `dismissed ${JSON.stringify(r.dismissed)}, still showing ${JSON.stringify(r.stillShowing)}`;
+	if (typeof r.file === 'string') return path.relative(REPO_ROOT, r.file);
+	if (typeof r.message === 'string') return `${JSON.stringify(r.message)} [${(r.buttons as string[]).join(' | ')}] -> ${r.clicked}`;
+	if (typeof r.via === 'string') return `clicked ${JSON.stringify(r.clicked)} in the trust ${r.via}`;
+	return JSON.stringify(result);
 }
 
 main().then(

@@ -9,6 +9,10 @@ async function main(): Promise<void> {
 		await runTests({
 			extensionDevelopmentPath: REPO_ROOT,
 			extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
+			// Workspace trust stays off here: no runner drives this window, so nobody could click
+			// "Trust" (ui.trustWorkspace() resolves at once, the folder being trusted with trust off),
+			// and VS Code refuses modal dialogs in extension-test mode (ui.answerDialog() rejects, saying
+			// why; tests that need it skip). The code-server runner has trust on and shows dialogs.
 			launchArgs: ['--disable-extensions', '--disable-workspace-trust'],
 		});
 	} catch (e) {
