@@ -6,7 +6,8 @@ import { Command } from '../config';
 import type { GroupBy } from '../contacts/grouping';
 import type { ContactsSession } from '../contacts/session';
 import { describeFailure, FailureAction, FailureDescription } from '../contacts/failure';
-import { ContactNode, GroupNode, MessageNode, TreeNode, toTreeItem } from './treeNodes';
+import type { ContactNode, GroupNode, MessageNode, TreeNode } from './treeModel';
+import { toTreeItem } from './treeNodes';
 
 /** Children handed to VS Code per group before a "Show more" node. */
 export const GROUP_PAGE = 200;

@@ -6,7 +6,7 @@ import { countSummary } from '../contacts/format';
 import type { GroupBy } from '../contacts/grouping';
 import type { ContactsSession } from '../contacts/session';
 import { ContactsTreeProvider } from './contactsTree';
-import type { TreeNode } from './treeNodes';
+import type { TreeNode } from './treeModel';
 
 export class ContactsView implements vscode.Disposable {
 	readonly tree: ContactsTreeProvider;

@@ -1,74 +1,10 @@
-// The Contacts view's nodes: a tagged union of plain objects with ids built from raw keys
-// (grouping, group key, contact id), never from display text, so refresh keeps expansion
-// and a contact under two labels gets two distinct ids.
+// How each node of the Contacts view looks: its TreeItem (label, description, icon, tooltip, command).
 import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
 import { Command } from '../config';
 import { clip, displayName, formatNumber, rowLabel, typeLabel } from '../contacts/format';
 import type { GroupBy } from '../contacts/grouping';
-import type { GroupSummary } from '../contacts/store';
-
-export type TreeNode = GroupNode | ContactNode | LoadMoreNode | ShowMoreNode | MessageNode;
-
-export interface GroupNode {
-	kind: 'group';
-	by: GroupBy;
-	group: GroupSummary;
-	/** Whether every page is loaded, so the count is final. */
-	complete: boolean;
-}
-export interface ContactNode {
-	kind: 'contact';
-	by: GroupBy;
-	groupKey: string;
-	contact: Contact;
-}
-export interface LoadMoreNode {
-	kind: 'loadMore';
-	loaded: number;
-	total: number | undefined;
-	loading: boolean;
-}
-export interface ShowMoreNode {
-	kind: 'showMore';
-	by: GroupBy;
-	groupKey: string;
-	shown: number;
-	size: number;
-}
-export interface MessageNode {
-	kind: 'message';
-	/** Stable key of the message, e.g. "error" or "empty". */
-	key: string;
-	label: string;
-	detail?: string;
-	icon: string;
-	iconColor?: string;
-	command?: vscode.Command;
-}
-
-export const ContextValue = {
-	group: 'periskope.group',
-	contact: 'periskope.contact',
-	loadMore: 'periskope.loadMore',
-	showMore: 'periskope.showMore',
-	message: 'periskope.message',
-} as const;
-
-export function nodeId(node: TreeNode): string {
-	switch (node.kind) {
-		case 'group':
-			return JSON.stringify(['g', node.by, node.group.key]);
-		case 'contact':
-			return JSON.stringify(['c', node.by, node.groupKey, node.contact.contact_id]);
-		case 'loadMore':
-			return '["more"]';
-		case 'showMore':
-			return JSON.stringify(['show', node.by, node.groupKey]);
-		case 'message':
-			return JSON.stringify(['msg', node.key]);
-	}
-}
+import { ContextValue, nodeId, type TreeNode } from './treeModel';
 
 const KNOWN_COLOURS = new Set(
 	'b4876e a5b337 06cf9c 25d366 02a698 7d9ef1 007bfc 5e47de 7f66ff 9333ea fa6533 c4532d dc2626 ff2e74 db2777'.split(' '),
@@ -167,3 +103,4 @@ function formatDate(iso: string): string {
 	const d = new Date(iso);
 	return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
+
