@@ -1,6 +1,8 @@
 // Bundles the extension (dist/extension.js), the webview script (media/build/panel.js)
 // and, with --tests, the test files, API double, runners and benchmark (out/**).
-// Types are checked separately by `tsc --noEmit` (npm run check-types).
+// Types are checked separately by `tsc -b` over the projects in tsconfig.json (npm run
+// check-types); with --watch, this script runs `tsc -b --watch` alongside the bundler.
+const { spawn } = require('child_process');
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -45,6 +47,8 @@ const builds = [
 		...common,
 		entryPoints: ['src/extension.ts'],
 		outfile: 'dist/extension.js',
+		// Each build names its project: the nearest tsconfig.json is the solution file, which has no options.
+		tsconfig: 'tsconfig.extension.json',
 		platform: 'node',
 		format: 'cjs',
 		target: 'node20',
@@ -57,6 +61,7 @@ const builds = [
 		...common,
 		entryPoints: ['src/webview/panel.ts'],
 		outfile: 'media/build/panel.js',
+		tsconfig: 'tsconfig.webview.json',
 		platform: 'browser',
 		format: 'iife',
 		target: 'es2022',
@@ -73,6 +78,7 @@ if (tests) {
 		entryPoints: tsFilesUnder('test'),
 		outdir: 'out/test',
 		outbase: 'test',
+		tsconfig: 'test/tsconfig.json',
 		platform: 'node',
 		format: 'cjs',
 		target: 'node20',
@@ -80,10 +86,47 @@ if (tests) {
 	});
 }
 
+/** Every entry point must exist: a build that silently skipped one would ship without it. */
+function checkEntryPoints() {
+	const problems = [];
+	for (const b of builds) {
+		const target = b.outfile ?? `${b.outdir}/`;
+		if (b.entryPoints.length === 0) problems.push(`no entry points for ${target} (no .ts file under test/?)`);
+		for (const e of b.entryPoints) if (!fs.existsSync(e)) problems.push(`entry point ${e} (for ${target}) does not exist`);
+	}
+	if (problems.length === 0) return;
+	for (const p of problems) console.error(`esbuild.js: ${p}`);
+	console.error('esbuild.js: nothing was built; fix the entry points listed in esbuild.js, or restore the files.');
+	process.exit(1);
+}
+
+/**
+ * `tsc -b --watch` over the projects in tsconfig.json, in this terminal: its output is what the
+ * $tsc-watch problem matcher expects (F5's "watch" task uses it next to $esbuild-watch).
+ */
+function watchTypes() {
+	const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+	const child = spawn(process.execPath, [tsc, '-b', '--watch', '--preserveWatchOutput'], { stdio: 'inherit' });
+	child.on('exit', (code, signal) => {
+		if (signal === 'SIGINT' || signal === 'SIGTERM') process.exit(0); // Ctrl+C reached both of us
+		console.error(`esbuild.js: the type checker (tsc -b --watch) stopped (${signal ?? `exit code ${code}`}); stopping the watch.`);
+		process.exit(1);
+	});
+	const stop = () => {
+		child.removeAllListeners('exit');
+		child.kill();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
 async function main() {
-	const contexts = await Promise.all(builds.filter((b) => b.entryPoints.every((e) => fs.existsSync(e)) && b.entryPoints.length).map((b) => esbuild.context(b)));
+	checkEntryPoints();
+	const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
 	if (watch) {
 		await Promise.all(contexts.map((c) => c.watch()));
+		watchTypes();
 		return;
 	}
 	await Promise.all(contexts.map((c) => c.rebuild()));

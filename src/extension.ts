@@ -1,6 +1,7 @@
 // Wiring only: builds the services, registers the view and commands, and puts every
 // disposable into context.subscriptions.
 import * as vscode from 'vscode';
+import { seedDemoToken } from './auth/demoToken';
 import { TokenGuard } from './auth/tokenGuard';
 import { TokenStore } from './auth/tokenStore';
 import { contactIdOf, copyContactId, insertContactId, LastEditorTracker, openInWhatsApp } from './commands/contactIdCommands';
@@ -17,10 +18,15 @@ import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './views/detailPanel';
 
 const GROUPING_STATE_KEY = 'periskope.groupBy';
 
-/** Handed to the integration tests (extensionMode Test): the session and the view, as the user's actions change them. */
+/**
+ * Handed to the integration tests (extensionMode Test): the session and the view, as the user's
+ * actions change them; the panel, whose restore() VS Code calls after a reload; where the log goes.
+ */
 export interface PeriskopeTestApi {
 	session: ContactsSession;
 	view: ContactsView;
+	panel: ContactDetailPanel;
+	logUri: vscode.Uri;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<PeriskopeTestApi | undefined> {
@@ -43,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
 	context.subscriptions.push(session.onDidChangeSignedIn((signedIn) => setContext(ContextKey.signedIn, signedIn)));
 
-	await seedDemoToken(context, tokens, config, log);
+	await seedDemoToken(context.extensionMode, tokens, config.apiBase, log);
 	session.setSignedIn(!!(await tokens.get()));
 	setContext(ContextKey.signedIn, session.signedIn);
 
@@ -116,19 +122,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 
 	const base = config.apiBase;
 	log.info(`Periskope Contacts activated (API ${base.ok ? base.url : `refused: ${base.reason}`}, ${session.signedIn ? 'token set' : 'no token'}).`);
-	return context.extensionMode === vscode.ExtensionMode.Test ? { session, view } : undefined;
-}
-
-/**
- * `npm run demo` runs code-server, whose web SecretStorage is lost on every reload; in
- * development mode only, it hands the double's token in through PERISKOPE_DEMO_TOKEN.
- * It still goes into SecretStorage like any other token, bound to the demo's API double.
- */
-async function seedDemoToken(context: vscode.ExtensionContext, tokens: TokenStore, config: ReturnType<typeof readConfig>, log: vscode.LogOutputChannel): Promise<void> {
-	const demo = process.env.PERISKOPE_DEMO_TOKEN;
-	if (!demo || !config.apiBase.ok || context.extensionMode !== vscode.ExtensionMode.Development || (await tokens.get())) return;
-	await tokens.set(demo, config.apiBase.origin);
-	log.info(`Demo token from PERISKOPE_DEMO_TOKEN stored in secret storage (development mode), bound to ${config.apiBase.origin}.`);
+	return context.extensionMode === vscode.ExtensionMode.Test ? { session, view, panel, logUri: context.logUri } : undefined;
 }
 
 export function deactivate(): void {

@@ -36,6 +36,7 @@ export function parseBaseUrl(value: unknown): BaseUrl {
 
 /** A setting's value for a message: one line, bounded. */
 function printable(raw: string): string {
+	// eslint-disable-next-line no-control-regex -- control characters are what this removes
 	const line = raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 	return line.length > 120 ? `${line.slice(0, 117)}…` : line;
 }

@@ -165,7 +165,9 @@ export class PeriskopeClient {
 				redirect: 'manual',
 				signal: timeout.signal,
 			});
-			const traceId = traceIdOf(response.headers.get('x-periskope-trace-id'));
+			// A trace id is for the log and messages: one that echoes the token is no trace id.
+			const rawTrace = traceIdOf(response.headers.get('x-periskope-trace-id'));
+			const traceId = rawTrace && token.length >= 4 && rawTrace.includes(token) ? undefined : rawTrace;
 			if (response.status >= 300 && response.status < 400) {
 				this.log({ method, path, status: response.status, ms: this.now() - started, traceId, attempt });
 				response.body?.resume?.();

@@ -2,6 +2,7 @@
 // before any UI sees it: VS Code renders `[x](command:…)` links in notifications and
 // `$(icon)` in many labels, and a hostile or broken server must not be able to use either.
 
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) and marks that reorder text. */
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;

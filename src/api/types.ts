@@ -1,4 +1,4 @@
-// The Periskope contact as the API returns it (see shared/periskope-api.md).
+// The Periskope contact as the API returns it (see docs/periskope-api.md).
 // Every field is nullable in practice; unknown fields pass through untouched.
 
 export interface Contact {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { neutraliseMarkup } from '../api/serverText';
 import { formatContactId, IdFormat, whatsAppUrl } from '../contacts/format';
-import type { TreeNode } from '../views/treeNodes';
+import type { TreeNode } from '../views/treeModel';
 
 /**
  * The contact id a command was invoked for: a string id (panel, search, tests), a tree node

@@ -33,6 +33,7 @@ const NOTIFICATION_ACTIONS: Partial<Record<FailureAction, { title: string; run: 
 export function registerCommands(
 	context: vscode.ExtensionContext,
 	log: vscode.LogOutputChannel,
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- command arguments arrive untyped from VS Code
 	table: Record<string, (...args: any[]) => unknown>,
 ): void {
 	for (const [id, handler] of Object.entries(table)) {

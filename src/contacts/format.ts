@@ -35,6 +35,7 @@ function countryCodeLength(digits: string): number {
  * could draw "evil" as "live" or reorder the text around it. Names never need them.
  */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]+/g;
 
 /** A name as text that cannot disguise itself: bidi controls removed, line breaks and controls made spaces, trimmed. */

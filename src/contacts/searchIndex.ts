@@ -20,7 +20,7 @@ interface Chunk {
 export function fold(text: string): string {
 	let out = text.toLowerCase();
 	// Only pay for NFD when there is something to strip.
-	if (/[^\u0000-\u007f]/.test(out)) out = out.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+	if (/[\u0080-\uffff]/.test(out)) out = out.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 	return out.replace(/[\s]+/g, ' ').trim();
 }
 
@@ -87,7 +87,7 @@ export class SearchIndex {
 			const entry = this.entries.length;
 			this.entries.push(contact.contact_id);
 			const text = haystack(contact);
-			const builder = /[^\u0000-\u00ff]/.test(text) ? wide : narrow;
+			const builder = /[\u0100-\uffff]/.test(text) ? wide : narrow;
 			builder.push(text, entry);
 			if (builder.length >= CHUNK_ENTRIES) {
 				this.chunks.push(builder.build()!);

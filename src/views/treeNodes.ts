@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
 import { Command } from '../config';
 import { clip, displayName, formatNumber, rowLabel, typeLabel } from '../contacts/format';
-import type { GroupBy } from '../contacts/grouping';
 import { ContextValue, nodeId, type TreeNode } from './treeModel';
 
 const KNOWN_COLOURS = new Set(

@@ -39,8 +39,8 @@ function watched<T extends object>(recorder: HostRecorder, name: string, target:
 }
 
 /** Records `name(...)` and returns `result`. */
-function fn<R>(recorder: HostRecorder, name: string, result: (...args: any[]) => R) {
-	return (...args: any[]): R => {
+function fn<A extends unknown[], R>(recorder: HostRecorder, name: string, result: (...args: A) => R) {
+	return (...args: A): R => {
 		recorder.calls.push(name);
 		return result(...args);
 	};

@@ -6,7 +6,7 @@ import type { Contact } from '../../src/api/types';
 /** The org every contact of the double belongs to (also sent as `x-periskope-org-id`). */
 export const DOUBLE_ORG_ID = '5f1c2a9e-7b3d-4e6a-9c1f-2d8b7a6e4c31';
 
-/** The 15 avatar colours the API uses (shared/periskope-api.md). */
+/** The 15 avatar colours the API uses (docs/periskope-api.md). */
 export const CONTACT_COLORS = [
 	'#B4876E', '#A5B337', '#06CF9C', '#25D366', '#02A698', '#7D9EF1', '#007BFC', '#5E47DE',
 	'#7F66FF', '#9333EA', '#FA6533', '#C4532D', '#DC2626', '#FF2E74', '#DB2777',

@@ -1,4 +1,4 @@
-// A stand-in for the Periskope contacts API (shared/periskope-api.md) on 127.0.0.1, used by
+// A stand-in for the Periskope contacts API (docs/periskope-api.md) on 127.0.0.1, used by
 // the tests, the benchmark and the demo. Real HTTP, so the client's fetch, timeouts and
 // socket errors are exercised as they would be against the real service.
 import { randomUUID } from 'node:crypto';

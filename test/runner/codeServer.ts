@@ -1,6 +1,6 @@
 // A real VS Code without internet: code-server (VS Code's server + web workbench) installed
 // on demand into .cache/, started on 127.0.0.1 with a fresh profile, driven by Debian's
-// Chromium through playwright-core. Facts behind each step: shared/real-vscode-offline.md.
+// Chromium through playwright-core. Facts behind each step: docs/real-vscode-offline.md.
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';

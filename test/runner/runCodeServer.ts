@@ -57,6 +57,7 @@ async function main(): Promise<number> {
 		say(`code-server ${server.origin} is healthy (${Math.round((Date.now() - started) / 1000)} s)`);
 		context = await launchChromium(profile);
 		const page = context.pages()[0] ?? (await context.newPage());
+		page.on('console', (m) => { if (m.page() && !m.location().url.includes('workbench.js')) console.log('[console]', m.location().url.slice(0, 80), m.text()); });
 		let exitCode: (code: number) => void = () => undefined;
 		const exited = new Promise<number>((resolve) => (exitCode = resolve));
 		// UI actions run one at a time, in the order the suite asked.

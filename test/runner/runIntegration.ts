@@ -11,14 +11,15 @@ import * as path from 'path';
 export type Runner = 'code-server' | 'electron';
 
 const SCRIPTS: Record<Runner, string> = { 'code-server': 'runCodeServer.js', electron: 'runElectron.js' };
+const NAMES: Record<Runner, string> = { 'code-server': 'code-server', electron: '@vscode/test-electron' };
 
 /** Which runner, and why, from the environment and the platform. Throws on an unknown PERISKOPE_IT_RUNNER. */
 export function pickRunner(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { runner: Runner; why: string } {
 	const asked = env.PERISKOPE_IT_RUNNER?.trim();
 	if (asked === 'code-server' || asked === 'electron') return { runner: asked, why: `PERISKOPE_IT_RUNNER=${asked}` };
 	if (asked) throw new Error(`PERISKOPE_IT_RUNNER=${asked} is not a runner: use code-server or electron`);
-	if (platform === 'linux') return { runner: 'code-server', why: 'on Linux (PERISKOPE_IT_RUNNER=electron for @vscode/test-electron)' };
-	return { runner: 'electron', why: `on ${platform}, where the code-server runner does not work: it needs Linux (PERISKOPE_IT_RUNNER=code-server to try anyway)` };
+	if (platform === 'linux') return { runner: 'code-server', why: 'this is Linux (PERISKOPE_IT_RUNNER=electron picks @vscode/test-electron)' };
+	return { runner: 'electron', why: `this is ${platform} and the code-server runner needs Linux (PERISKOPE_IT_RUNNER=code-server to try it anyway)` };
 }
 
 function main(): void {
@@ -36,7 +37,7 @@ function main(): void {
 			process.exit(1);
 		}
 	}
-	console.log(`[runner] integration suite through ${choice.runner}, ${choice.why}`);
+	console.log(`[runner] running the integration suite through ${NAMES[choice.runner]}: ${choice.why}`);
 	const child = spawn(process.execPath, [path.join(__dirname, SCRIPTS[choice.runner])], { stdio: 'inherit' });
 	// A signal sent to this process alone is passed on; this one exits when the runner does.
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -53,6 +53,17 @@ export async function performUiAction<R extends UiRequest>(page: Page, request: 
 			return (await trustWorkspace(page, request, resultsDir)) as UiResults[R['action']];
 		case 'dismissDialogs':
 			return (await dismissDialogs(page)) as UiResults[R['action']];
+		// @ts-expect-error temporary
+		case '__dump': {
+			const name = (request as unknown as { name: string }).name;
+			await page.waitForTimeout(1000);
+			fs.writeFileSync(path.join(resultsDir, `dump-${name}.html`), await page.content());
+			const frames = [];
+			for (const f of page.frames()) frames.push({ name: f.name(), url: f.url(), parent: f.parentFrame()?.url(), html: (await f.content().catch((e) => String(e))).slice(0, 3000) });
+			fs.writeFileSync(path.join(resultsDir, `dump-${name}.frames.json`), JSON.stringify(frames, null, 1));
+			await screenshot(page, { name: `dump-${name}`, settleMs: 0 }, resultsDir);
+			return { file: name } as never;
+		}
 		default:
 			throw new UiActionError(`unknown UI action ${JSON.stringify((request as { action?: unknown }).action)}`);
 	}
