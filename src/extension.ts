@@ -17,6 +17,7 @@ import { ContactsView } from './views/contactsView';
 import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './views/detailPanel';
 
 const GROUPING_STATE_KEY = 'periskope.groupBy';
+const PAGE_SIZES_STATE_KEY = 'periskope.learnedPageSizes';
 
 /**
  * Handed to the integration tests (extensionMode Test): the session and the view, as the user's
@@ -44,6 +45,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		onRequest: (line) => logRequest(log, line),
 		onRetry: (n) => log.info(`Retrying in ${n.delayMs} ms (attempt ${n.attempt}): ${n.error.message}`),
 		onNotice: (text) => log.warn(text),
+		learnedPageSizes: context.globalState.get<Record<string, number>>(PAGE_SIZES_STATE_KEY),
+		onPageSizeLearned: (origin, size) => {
+			log.info(`Page size ${size} remembered for ${origin}.`);
+			void context.globalState.update(PAGE_SIZES_STATE_KEY, { ...context.globalState.get<Record<string, number>>(PAGE_SIZES_STATE_KEY), [origin]: size });
+		},
 	});
 	context.subscriptions.push(session);
 	const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);

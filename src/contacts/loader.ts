@@ -27,6 +27,8 @@ export class ContactsLoader {
 	private generation = new AbortController();
 	private current: LoadState = { status: 'idle' };
 	private loadedOnce = false;
+	/** The page size was already stepped down once since the last reset. */
+	private steppedDown = false;
 	private readonly stateChanged = new Emitter<LoadState>();
 	private readonly progressed = new Emitter<LoadProgress>();
 
@@ -41,6 +43,8 @@ export class ContactsLoader {
 		private pageSize: number,
 		/** What the walk noticed about the server (its numbering, a list that moved), for the log. */
 		private readonly notice: (text: string) => void = () => undefined,
+		/** Told when the server refused the page size and a smaller one worked, so it can be remembered. */
+		private readonly onPageSizeLearned: (size: number) => void = () => undefined,
 	) {
 		this.pager = this.newPager();
 	}
@@ -59,6 +63,10 @@ export class ContactsLoader {
 	/** A walk over all pages is running (for whoever asked: Load all, the search). */
 	get loadingAll(): boolean {
 		return this.walk !== undefined;
+	}
+	/** The page size in use (smaller than asked when the server refused it). */
+	get currentPageSize(): number {
+		return this.pageSize;
 	}
 	get malformedRows(): number {
 		return this.pager.malformed;
@@ -103,6 +111,7 @@ export class ContactsLoader {
 		this.pageSize = pageSize;
 		this.pager = this.newPager();
 		this.loadedOnce = false;
+		this.steppedDown = false;
 		this.store.clear();
 		this.setState({ status: 'idle' });
 	}
@@ -160,11 +169,31 @@ export class ContactsLoader {
 		} catch (e) {
 			// A reset dropped this page: its waiters simply stop waiting.
 			if (generation.aborted) return;
+			const smaller = this.smallerPageSize(e, pager);
+			if (smaller !== undefined) {
+				this.notice(`Periskope refused a page of ${this.pageSize} contacts (${(e as Error).message}); trying ${smaller}, and remembering it for this API address if it works.`);
+				this.pageSize = smaller;
+				this.pager = this.newPager();
+				await this.fetchPage(this.pager, generation, signal, readAhead);
+				if (this.loadedOnce && !generation.aborted) this.onPageSizeLearned(smaller);
+				return;
+			}
 			const error = e instanceof PeriskopeApiError ? e : new PeriskopeApiError('badResponse', String(e));
 			// Nobody waits any more: not a failure of the view.
 			this.setState(error.kind === 'cancelled' ? { status: 'idle' } : { status: 'failed', error });
 			throw error;
 		}
+	}
+
+	/**
+	 * A 422 about `limit` on the first page of a walk: the size to step down to, once (a quarter
+	 * of it, e.g. 2000 -> 500, the size that worked before the default was the API's maximum).
+	 */
+	private smallerPageSize(e: unknown, pager: ContactPager): number | undefined {
+		if (!(e instanceof PeriskopeApiError) || e.kind !== 'validation' || this.loadedOnce || pager !== this.pager || this.steppedDown) return undefined;
+		if (!/limit/i.test(e.apiMessage ?? e.message) || this.pageSize <= 1) return undefined;
+		this.steppedDown = true;
+		return Math.max(1, Math.floor(this.pageSize / 4));
 	}
 
 	private setState(state: LoadState): void {

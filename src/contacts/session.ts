@@ -23,12 +23,17 @@ export interface SessionOptions {
 	onRetry?(notice: RetryNotice): void;
 	/** What paging noticed about the server, for the log. */
 	onNotice?(text: string): void;
+	/** Page sizes that worked after the server refused a larger one, per API origin (remembered across sessions). */
+	learnedPageSizes?: Record<string, number>;
+	/** Told when a smaller page size worked for an origin, to remember it. */
+	onPageSizeLearned?(origin: string, size: number): void;
 }
 
 export class ContactsSession {
 	readonly store = new ContactStore();
 	readonly loader: ContactsLoader;
 	private currentClient: PeriskopeClient;
+	private readonly learned: Map<string, number>;
 	private current: SessionSettings;
 	private signedInNow = false;
 	private readonly signedInChanged = new Emitter<boolean>();
@@ -39,7 +44,13 @@ export class ContactsSession {
 	constructor(private readonly options: SessionOptions) {
 		this.current = options.settings;
 		this.currentClient = this.newClient();
-		this.loader = new ContactsLoader(this.store, () => this.currentClient, this.current.pageSize, options.onNotice);
+		this.learned = new Map(Object.entries(options.learnedPageSizes ?? {}).filter(([, v]) => Number.isInteger(v) && v >= 1));
+		this.loader = new ContactsLoader(this.store, () => this.currentClient, this.pageSize(), options.onNotice, (size) => {
+			const base = this.current.apiBase;
+			if (!base.ok) return;
+			this.learned.set(base.origin, size);
+			options.onPageSizeLearned?.(base.origin, size);
+		});
 	}
 
 	get client(): PeriskopeClient {
@@ -80,7 +91,14 @@ export class ContactsSession {
 
 	/** Forgets what is loaded and stops what is loading; the next load starts from page one. */
 	reset(): void {
-		this.loader.reset(this.current.pageSize);
+		this.loader.reset(this.pageSize());
+	}
+
+	/** The page size to ask for: the setting, unless this API address refused it before. */
+	private pageSize(): number {
+		const base = this.current.apiBase;
+		const learned = base.ok ? this.learned.get(base.origin) : undefined;
+		return learned !== undefined ? Math.min(learned, this.current.pageSize) : this.current.pageSize;
 	}
 
 	/** One contact with its chats: the store's row is not enough (no chat_ids). */

@@ -9,4 +9,5 @@ export function clampInt(value: unknown, min: number, max: number, fallback: num
 }
 
 export const TIMEOUT_SECONDS = { min: 1, max: 300, fallback: 30 } as const;
-export const PAGE_SIZE = { min: 1, fallback: 500 } as const;
+/** The API's maximum is the default: over a real network each page costs a round trip. */
+export const PAGE_SIZE = { min: 1, fallback: 2000 } as const;

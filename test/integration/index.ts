@@ -28,8 +28,21 @@ export function run(): Promise<void> {
 		mocha.grep(pattern);
 		console.log(`[suite] PERISKOPE_IT_GREP: only tests whose title matches ${pattern}`);
 	}
-	const files = testFiles(fs.readdirSync(__dirname), process.env.PERISKOPE_IT_SHUFFLE);
+	const seed = process.env.PERISKOPE_IT_SHUFFLE;
+	const files = testFiles(fs.readdirSync(__dirname), seed);
 	for (const file of files) mocha.addFile(path.join(__dirname, file));
+	if (seed) {
+		// Tests within each file too (not the activation file: it checks what happens first).
+		// Load now (require, as run() would), then tell run() not to load them again.
+		const loader = mocha as unknown as { loadFiles(): void; lazyLoadFiles(on: boolean): void };
+		loader.loadFiles();
+		loader.lazyLoadFiles(true);
+		for (const suite of allSuites(mocha.suite)) {
+			if (suite.file?.endsWith(FIRST[0])) continue;
+			suite.tests.splice(0, suite.tests.length, ...shuffle(suite.tests, `${seed}:${suite.fullTitle()}`));
+		}
+		console.log(`[suite] PERISKOPE_IT_SHUFFLE=${seed}: tests within each file shuffled too`);
+	}
 	const trustEnabled = vscode.workspace.getConfiguration('security.workspace.trust').get<boolean>('enabled');
 	console.log(`[suite] workspace trust ${trustEnabled ? 'enabled' : 'disabled'}; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted (Restricted Mode)'} at start`);
 	return new Promise((resolve, reject) => {
@@ -71,6 +84,10 @@ export function testFiles(names: string[], seed?: string): string[] {
 		console.log(`[suite] PERISKOPE_IT_SHUFFLE=${seed}: files in this order: ${[...first, ...rest].join(', ')}`);
 	}
 	return [...first, ...rest];
+}
+
+function allSuites(suite: Mocha.Suite): Mocha.Suite[] {
+	return [suite, ...suite.suites.flatMap(allSuites)];
 }
 
 /** Fisher–Yates with a small seeded generator (mulberry32 on an FNV-1a hash of the seed): same seed, same order. */

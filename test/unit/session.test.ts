@@ -109,3 +109,56 @@ describe('ContactsSession', () => {
 		assert.equal(new Set(listOffsets()).size, listOffsets().length, 'every offset once');
 	});
 });
+
+describe('page size', () => {
+	it('defaults to the API maximum; a refused size steps down once, is remembered for the origin, and logged', async () => {
+		const double = await startApiDouble({ contacts: 3000, token: TOKEN, port: 0 });
+		const learned: [string, number][] = [];
+		const notices: string[] = [];
+		const settings = { apiBase: parseBaseUrl(double.url), pageSize: 2000, requestTimeoutMs: 30_000 };
+		const session = new ContactsSession({
+			settings,
+			tokenFor: async () => TOKEN,
+			userAgent: 'test',
+			onNotice: (t) => notices.push(t),
+			onPageSizeLearned: (origin, size) => learned.push([origin, size]),
+		});
+		try {
+			session.setSignedIn(true);
+			double.fault({ kind: 'status', status: 422, path: '/contacts', body: { code: 'VALIDATION_ERROR', message: 'Limit should be less than 2000', status: 422 } });
+			await session.loader.loadNextPage();
+			assert.equal(session.store.size, 500, 'one page of the smaller size');
+			assert.deepEqual(learned, [[new URL(double.url).origin, 500]]);
+			assert.ok(notices.some((n) => /refused a page of 2000/.test(n)), notices.join('\n'));
+			assert.deepEqual(double.requests.map((r) => r.query.limit), ['2000', '500']);
+			await session.loader.loadAll();
+			assert.equal(session.store.size, 3000);
+
+			// A new session for the same origin starts at the remembered size.
+			const again = new ContactsSession({ settings, tokenFor: async () => TOKEN, userAgent: 'test', learnedPageSizes: Object.fromEntries(learned) });
+			again.setSignedIn(true);
+			await again.loader.loadNextPage();
+			assert.equal(again.loader.currentPageSize, 500);
+			again.dispose();
+		} finally {
+			session.dispose();
+			await double.close();
+		}
+	});
+
+	it('steps down only once: a second refusal is shown as the failure', async () => {
+		const double = await startApiDouble({ contacts: 100, token: TOKEN, port: 0 });
+		const session = new ContactsSession({ settings: { apiBase: parseBaseUrl(double.url), pageSize: 2000, requestTimeoutMs: 30_000 }, tokenFor: async () => TOKEN, userAgent: 'test' });
+		try {
+			session.setSignedIn(true);
+			const refuse = { kind: 'status' as const, status: 422, path: '/contacts', body: { message: 'Limit should be less than 2000' } };
+			double.fault(refuse, refuse);
+			await assert.rejects(session.loader.loadNextPage(), { kind: 'validation' });
+			assert.equal(session.loader.state.status, 'failed');
+			assert.equal(double.requests.length, 2);
+		} finally {
+			session.dispose();
+			await double.close();
+		}
+	});
+});
