@@ -1,14 +1,14 @@
-// Fetches `GET /contacts` pages by offset, and can keep one request ahead: the page after the
-// current one is asked for as soon as the current response starts, so the server builds it
-// while this one is read, parsed and stored. The pager decides where (and whether) to read
-// ahead; this class owns the one slot, its cancellation and its hand-over.
+// Fetches `GET /contacts` pages by offset, and can keep requests ahead: the pages after the
+// current one are asked for as soon as the current response starts, so the server builds them
+// while this one is read, parsed and stored. The pager decides where (and how far) to read
+// ahead; this class owns the requests in flight, their cancellation and their hand-over.
 import type { PeriskopeClient, RequestOptions, ResponseInfo } from './client';
 import { cancelledError } from './retry';
 import type { ParsedPage } from './validate';
 
 export interface PageRequest extends Omit<RequestOptions, 'onResponse'> {
-	/** Called when this page's response starts: the offset to read ahead, or undefined for none. */
-	planAhead?: (info: ResponseInfo) => number | undefined;
+	/** Called when this page's response starts: the offsets to have in flight after it (none: []). */
+	planAhead?: (info: ResponseInfo) => readonly number[];
 }
 
 /** Whether a response has started yet, and who to tell when it does. */
@@ -31,7 +31,8 @@ interface PageAhead {
 export type ListClient = Pick<PeriskopeClient, 'listContacts'> | (() => Pick<PeriskopeClient, 'listContacts'>);
 
 export class PageSource {
-	private ahead: PageAhead | undefined;
+	/** Requests sent ahead, by offset, in the order they were sent. */
+	private readonly ahead = new Map<number, PageAhead>();
 	private readonly client: () => Pick<PeriskopeClient, 'listContacts'>;
 
 	constructor(
@@ -44,8 +45,8 @@ export class PageSource {
 	/** The page at `offset`: the one read ahead if it is that page, else a new request. */
 	async get(offset: number, opts: PageRequest = {}): Promise<ParsedPage> {
 		const planAhead = opts.planAhead ? (info: ResponseInfo) => this.readAhead(opts.planAhead!(info), opts) : undefined;
-		const ahead = this.ahead;
-		this.ahead = undefined;
+		const ahead = this.ahead.get(offset);
+		this.ahead.delete(offset);
 		ahead?.unlink();
 		if (ahead?.offset !== offset || ahead.controller.signal.aborted) {
 			ahead?.controller.abort();
@@ -69,20 +70,27 @@ export class PageSource {
 		}
 	}
 
-	/** The offset of the page read ahead, if one is waiting. */
-	get aheadOffset(): number | undefined {
-		return this.ahead?.offset;
+	/** Offsets of the pages read ahead and not yet taken. */
+	get aheadOffsets(): number[] {
+		return [...this.ahead.keys()];
 	}
 
-	/** Stops a page read ahead, if any. */
-	cancel(): void {
-		this.ahead?.unlink();
-		this.ahead?.controller.abort();
-		this.ahead = undefined;
+	/** Stops the pages read ahead (all, or those whose offset `keep` rejects). */
+	cancel(keep: (offset: number) => boolean = () => false): void {
+		for (const [offset, ahead] of this.ahead) {
+			if (keep(offset)) continue;
+			ahead.unlink();
+			ahead.controller.abort();
+			this.ahead.delete(offset);
+		}
 	}
 
-	private readAhead(offset: number | undefined, opts: PageRequest): void {
-		if (offset === undefined || this.ahead || opts.signal?.aborted) return;
+	private readAhead(offsets: readonly number[], opts: PageRequest): void {
+		for (const offset of offsets) this.sendAhead(offset, opts);
+	}
+
+	private sendAhead(offset: number, opts: PageRequest): void {
+		if (this.ahead.has(offset) || opts.signal?.aborted) return;
 		const controller = new AbortController();
 		const response: ResponseWatch = {};
 		const page = this.client().listContacts(offset, this.limit, {
@@ -99,6 +107,6 @@ export class PageSource {
 		const stop = () => controller.abort();
 		opts.signal?.addEventListener('abort', stop, { once: true });
 		const unlink = () => opts.signal?.removeEventListener('abort', stop);
-		this.ahead = { offset, controller, page, response, unlink };
+		this.ahead.set(offset, { offset, controller, page, response, unlink });
 	}
 }

@@ -59,6 +59,11 @@ export interface NextPageOptions extends Omit<PageRequest, 'planAhead'> {
 
 /** Below this many requests left in the rate-limit window, pages are asked for one at a time. */
 const READ_AHEAD_MIN_REMAINING = 10;
+/** Requests in flight during Load all: start here, grow while the rate limit has room, at most MAX. */
+const START_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 4;
+/** Room in the rate-limit window needed to grow the number in flight. */
+const GROW_MIN_REMAINING = 100;
 /** Pages in a row that bring nothing new before the walk concludes the server ignores `offset`. */
 const MAX_REPEAT_PAGES = 3;
 
@@ -83,6 +88,9 @@ export class ContactPager {
 	private finished = false;
 	private shortfall = false;
 	private malformedRows = 0;
+	/** Requests Load all keeps in flight (this page and those read ahead); 1 after a 429. */
+	private inFlight = START_IN_FLIGHT;
+	private throttled = false;
 
 	constructor(
 		client: ListClient,
@@ -129,10 +137,11 @@ export class ContactPager {
 			return { fresh: [], freshCount: 0, rows: 0, malformed: 0, total: this.total, done: true };
 		}
 		const requested = this.offset;
+		const onRetry = this.watchRetries(opts);
 		const page = await this.source.get(requested, {
 			signal: opts.signal,
-			onRetry: opts.onRetry,
-			planAhead: opts.readAhead ? (info) => this.planAhead(info) : undefined,
+			onRetry,
+			planAhead: opts.readAhead ? (info) => this.planAhead(requested, info) : undefined,
 		});
 		// Cancelled while the page was parsed: deliver nothing (the sink may belong to a reset store).
 		if (opts.signal?.aborted) throw cancelledError();
@@ -161,8 +170,8 @@ export class ContactPager {
 			const before = this.seenTotal;
 			fresh.push(...(await this.conclude(opts)));
 			freshCount += this.seenTotal - before;
-		} else if (this.source.aheadOffset !== undefined && this.source.aheadOffset !== this.offset) {
-			// A page read ahead for an offset this walk will not ask for (the page was short).
+		} else if (!this.source.aheadOffsets.includes(this.offset)) {
+			// Pages read ahead for offsets this walk will not ask for (the page was short): the plan was wrong.
 			this.source.cancel();
 		}
 		return { fresh, freshCount, rows, malformed: page.malformed, total: this.total, done: this.finished };
@@ -251,14 +260,37 @@ export class ContactPager {
 		return found;
 	}
 
-	/** Where to read ahead once this page's response starts: the next page, if it exists and the rate limit has room. */
-	private planAhead(info: ResponseInfo): number | undefined {
-		if (this.total < 0 || this.pages + 1 >= this.maxPages) return undefined;
-		if (info.rateLimitRemaining !== undefined && info.rateLimitRemaining < READ_AHEAD_MIN_REMAINING) return undefined;
-		// This page is still arriving: the next starts a stride after it.
-		const nextPosition = this.offset - this.skew + this.stride;
-		if (nextPosition >= this.total) return undefined;
-		return nextPosition + this.skew;
+	/**
+	 * Where to read ahead once the page at `requested` starts to arrive: the pages after it, as
+	 * many as the walk keeps in flight, planned from the count, and only while the rate-limit
+	 * window has room (fewer than READ_AHEAD_MIN_REMAINING left: one at a time).
+	 */
+	private planAhead(requested: number, info: ResponseInfo): number[] {
+		const remaining = info.rateLimitRemaining;
+		if (remaining !== undefined && remaining < READ_AHEAD_MIN_REMAINING) return [];
+		if (!this.throttled && remaining !== undefined && remaining >= GROW_MIN_REMAINING) this.inFlight = Math.min(MAX_IN_FLIGHT, this.inFlight + 1);
+		if (this.total < 0) return [];
+		const offsets: number[] = [];
+		const start = requested - this.skew;
+		for (let k = 1; k < this.inFlight && this.pages + k < this.maxPages; k++) {
+			const position = start + k * this.stride;
+			if (position >= this.total) break;
+			offsets.push(position + this.skew);
+		}
+		return offsets;
+	}
+
+	/** A 429 while paging: back to one request in flight for the rest of the walk. */
+	private watchRetries(opts: NextPageOptions): NextPageOptions['onRetry'] {
+		return (notice) => {
+			if (notice.error.kind === 'rateLimited' && !this.throttled) {
+				this.throttled = true;
+				this.inFlight = 1;
+				this.source.cancel();
+				this.options.onNotice?.('Rate limited while loading: one request at a time from here on.');
+			}
+			opts.onRetry?.(notice);
+		};
 	}
 }
 

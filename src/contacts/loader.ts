@@ -117,12 +117,19 @@ export class ContactsLoader {
 	}
 
 	private async walkAll(signal: AbortSignal, generation: AbortSignal): Promise<void> {
-		while (this.hasMore) {
-			if (signal.aborted || generation.aborted) throw cancelledError();
-			// Reading ahead keeps the server busy with the next page while this one is stored.
-			await this.nextPage(true).join(signal);
-			if (signal.aborted || generation.aborted) throw cancelledError();
-			this.progressed.fire({ loaded: this.store.size, total: this.store.total });
+		const pager = this.pager;
+		try {
+			while (this.hasMore) {
+				if (signal.aborted || generation.aborted) throw cancelledError();
+				// Reading ahead keeps the server busy with the next pages while this one is stored.
+				await this.nextPage(true).join(signal);
+				if (signal.aborted || generation.aborted) throw cancelledError();
+				this.progressed.fire({ loaded: this.store.size, total: this.store.total });
+			}
+		} catch (e) {
+			// The pages this walk read ahead belong to nobody now.
+			pager.cancel();
+			throw e;
 		}
 	}
 

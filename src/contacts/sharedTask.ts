@@ -10,11 +10,15 @@ export class SharedTask<T> {
 
 	/** `run` gets the task's own signal; `owner` (e.g. the loader's generation) aborts it too. */
 	constructor(run: (signal: AbortSignal) => Promise<T>, owner?: AbortSignal) {
+		const onOwnerAbort = () => this.controller.abort();
 		if (owner?.aborted) this.controller.abort();
-		else owner?.addEventListener('abort', () => this.controller.abort(), { once: true });
+		else owner?.addEventListener('abort', onOwnerAbort, { once: true });
 		this.result = Promise.resolve()
 			.then(() => run(this.controller.signal))
-			.finally(() => (this.settled = true));
+			.finally(() => {
+				this.settled = true;
+				owner?.removeEventListener('abort', onOwnerAbort);
+			});
 		// Awaited through join(); a task everyone left must not become an unhandled rejection.
 		this.result.catch(() => undefined);
 	}
