@@ -59,7 +59,7 @@ const builds = [
 	},
 	{
 		...common,
-		entryPoints: ['src/webview/panel.ts'],
+		entryPoints: ['src/detailPanel/page.ts'],
 		outfile: 'media/build/panel.js',
 		tsconfig: 'tsconfig.webview.json',
 		platform: 'browser',

@@ -14,7 +14,7 @@ import type { GroupBy } from './contacts/grouping';
 import { ContactsSession } from './contacts/session';
 import { createLog, logRequest } from './log';
 import { ContactsView } from './views/contactsView';
-import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './views/detailPanel';
+import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './detailPanel/detailPanel';
 
 const GROUPING_STATE_KEY = 'periskope.groupBy';
 const PAGE_SIZES_STATE_KEY = 'periskope.learnedPageSizes';

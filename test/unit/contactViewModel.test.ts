@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { PeriskopeApiError } from '../../src/api/errors';
 import type { Contact } from '../../src/api/types';
-import { buildContactViewModel, chatsErrorState, chatsState, DEFAULT_COLOR, initialsOf, mergeContact, placeholderContact, restoredContactId } from '../../src/views/contactViewModel';
-import { isWebviewToExtension } from '../../src/webview/protocol';
+import { buildContactViewModel, chatsErrorState, chatsState, DEFAULT_COLOR, initialsOf, mergeContact, placeholderContact, restoredContactId } from '../../src/detailPanel/contactViewModel';
+import { isWebviewToExtension } from '../../src/detailPanel/protocol';
 import { contact } from './fixtures';
 
 const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>&amp; "quoted" \'single\'';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
 import { Command, SECTION, Setting } from '../config';
 import { clip, TAB_TITLE_MAX, whatsAppUrl } from '../contacts/format';
-import { ChatsState, ExtensionToWebview, isWebviewToExtension, ShowMessage, WebviewToExtension } from '../webview/protocol';
+import { ChatsState, ExtensionToWebview, isWebviewToExtension, ShowMessage, WebviewToExtension } from './protocol';
 import { buildContactViewModel, chatsErrorState, chatsState, mergeContact, placeholderContact, restoredContactId } from './contactViewModel';
 
 export const DETAIL_VIEW_TYPE = 'periskope.contactDetail';

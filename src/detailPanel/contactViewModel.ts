@@ -4,7 +4,7 @@
 import type { Contact } from '../api/types';
 import { bareNumber, cleanText, displayName, formatNumber, typeLabel, whatsAppUrl } from '../contacts/format';
 import { describeFailure } from '../contacts/failure';
-import type { ChatsState, ContactViewModel, ErrorAction } from '../webview/protocol';
+import type { ChatsState, ContactViewModel, ErrorAction } from './protocol';
 
 /** Avatar colour when the contact has none (or not a hex colour): one of Periskope's 15. */
 export const DEFAULT_COLOR = '#7D9EF1';
