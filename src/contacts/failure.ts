@@ -40,9 +40,9 @@ export function describeFailure(error: unknown): FailureDescription {
 		case 'cancelled':
 			return { ...d('Cancelled', '', [], 'circle-slash'), silent: true };
 		case 'config':
-			return d('API base URL refused', 'Fix periskope.apiBaseUrl in your user settings.', ['openSettings'], 'gear', 'periskope.apiBaseUrl');
+			return d('API base URL refused — open settings', 'Fix periskope.apiBaseUrl in your user settings.', ['openSettings'], 'gear', 'periskope.apiBaseUrl');
 		case 'tokenWithheld':
-			return d('Token not sent', 'Allow the new API address, or change periskope.apiBaseUrl back.', ['allowOrigin', 'openSettings'], 'shield', 'periskope.apiBaseUrl');
+			return d('Token not sent — allow the new address?', 'Allow the new API address, or change periskope.apiBaseUrl back.', ['allowOrigin', 'openSettings'], 'shield', 'periskope.apiBaseUrl');
 		case 'unauthorized':
 			return d('Unauthorized — set token', 'Set a valid API token (Periskope → Settings → API).', ['setToken'], 'key');
 		case 'rateLimited': {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { PeriskopeTestApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeModel';
 import { ApiDouble, startApiDouble, type ApiDoubleOptions } from '../double/server';
+import { ui } from './helpers';
 
 export const EXTENSION_ID = 'periskope.periskope-contacts';
 export const TOKEN = 'integration-token';
@@ -64,6 +65,8 @@ export async function signedInTo(double: ApiDouble, options: { pageSize?: number
 	await vscode.commands.executeCommand('workbench.view.extension.periskope');
 	assert.equal(await vscode.commands.executeCommand('periskope.setToken', TOKEN), true, 'the token is accepted');
 	await until(api, () => api.session.loader.started, 'the first page');
+	// The sign-out above says so in a toast; pictures and notification checks start clean.
+	if (ui.available) await ui.notifications({ clear: true });
 	return api;
 }
 

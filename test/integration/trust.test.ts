@@ -83,7 +83,7 @@ describe('Trust: where the token may go', function () {
 				);
 				const node = await errorNode(api);
 				assert.ok(node, `an error node for ${url}`);
-				assert.equal(node.label, 'API base URL refused');
+				assert.match(node.label, /^API base URL refused/);
 				assert.deepEqual(node.command?.arguments, ['periskope.apiBaseUrl']);
 				assert.equal(node.command?.command, 'workbench.action.openSettings');
 				const followUp = (await roots(api)).find((n) => n.kind === 'message' && n.key !== 'error');
@@ -114,7 +114,7 @@ describe('Trust: where the token may go', function () {
 			assert.match(asked.detail, new RegExp(from.replace(/\./g, '\\.')), 'and the one the token was set for');
 			assert.ok(asked.buttons.includes('Send Token'));
 			assert.equal(other.requests.length, 0, 'Cancel: not one request reached the new address');
-			await until(api, async () => (await errorNode(api))?.label === 'Token not sent', 'the token-withheld node');
+			await until(api, async () => /^Token not sent/.test((await errorNode(api))?.label ?? ''), 'the token-withheld node');
 			assert.equal((await errorNode(api))?.command?.command, 'periskope.allowApiOrigin');
 			assert.ok((await messageKeys(api)).includes('error-openSettings'));
 			await screenshot('trust-token-withheld');
@@ -167,12 +167,14 @@ describe('Trust: where the token may go', function () {
 			{ kind: 'status', status: 422, body: { message: `limit bad for token ${TOKEN} [x](command:periskope.signOut)` }, headers: { 'x-periskope-trace-id': TOKEN } },
 		);
 		await vscode.commands.executeCommand('periskope.refresh');
+		await roots(api); // the view asks for page one, and gets the 422
 		await until(api, () => api.session.loader.state.status === 'failed', 'the 422');
 		const treeText = JSON.stringify((await allNodes(api)).map((n) => {
 			const item = api.view.tree.getTreeItem(n);
 			return [item.label, item.description, typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value];
 		}));
 		await vscode.commands.executeCommand('periskope.refresh');
+		await roots(api);
 		await until(api, () => api.session.loader.started, 'page one again');
 		const contact = double.contacts.find((c) => c.contact_name)!;
 		double.fault({ kind: 'status', status: 500, path: '/contacts/', body: { message: `internal: Bearer ${TOKEN}` } }, { kind: 'status', status: 500, path: '/contacts/', body: { message: `internal: Bearer ${TOKEN}` } }, { kind: 'status', status: 500, path: '/contacts/', body: { message: `internal: Bearer ${TOKEN}` } }, { kind: 'status', status: 500, path: '/contacts/', body: { message: `internal: Bearer ${TOKEN}` } });
