@@ -5,15 +5,13 @@
 // - when the list moved (rows repeated, count changed) or fewer distinct contacts arrived than the
 //   count, the head is read again until its rows repeat what the walk saw (edited and new contacts
 //   go to the head); only then is the walk complete, else it says it is not.
-import type { PeriskopeClient, ResponseInfo } from './client';
+import type { ResponseInfo } from './client';
 import { ListClient, PageSource, type PageRequest } from './pageSource';
 import { cancelledError } from './retry';
 import type { Contact } from './types';
 import type { ParsedPage } from './validate';
 
 export interface PageResult {
-	/** Contacts in this page not seen before in this walk (empty when a sink took the page). */
-	fresh: Contact[];
 	/** How many rows were new to this walk. */
 	freshCount: number;
 	/** Rows in the page, including duplicates of earlier pages. */
@@ -43,8 +41,8 @@ export type PageSink = (rows: readonly Contact[], total: number) => SinkResult;
 export interface PagerOptions {
 	/** Hard stop for a server that never ends a walk (endless full pages of new rows). */
 	maxPages?: number;
-	/** Where rows go; without one the pager dedupes with its own map and returns `fresh`. */
-	sink?: PageSink;
+	/** Where rows go (the store); it dedupes them. */
+	sink: PageSink;
 	/** Told what the walk noticed about the server (numbering, a list that moved), for the log. */
 	onNotice?: (text: string) => void;
 }
@@ -77,10 +75,9 @@ export class ContactPager {
 	private stride: number;
 	private pages = 0;
 	private repeatPages = 0;
-	private readonly seen = new Map<string, string | null>();
 	private seenTotal = 0;
 	private readonly maxPages: number;
-	private readonly sink: PageSink | undefined;
+	private readonly sink: PageSink;
 	private total = -1;
 	private countMoved = false;
 	private shrank = false;
@@ -95,7 +92,7 @@ export class ContactPager {
 	constructor(
 		client: ListClient,
 		private readonly pageSize: number,
-		private readonly options: PagerOptions = {},
+		private readonly options: PagerOptions,
 	) {
 		this.source = new PageSource(client, pageSize);
 		this.stride = pageSize;
@@ -134,7 +131,7 @@ export class ContactPager {
 	 */
 	async next(opts: NextPageOptions = {}): Promise<PageResult> {
 		if (this.finished) {
-			return { fresh: [], freshCount: 0, rows: 0, malformed: 0, total: this.total, done: true };
+			return { freshCount: 0, rows: 0, malformed: 0, total: this.total, done: true };
 		}
 		const requested = this.offset;
 		const onRetry = this.watchRetries(opts);
@@ -152,7 +149,7 @@ export class ContactPager {
 		if (rows > 0) this.stride = rows;
 		this.noteCount(page.count);
 		this.malformedRows += page.malformed;
-		const { fresh, added } = this.take(page.contacts);
+		const { added } = this.take(page.contacts);
 		let freshCount = added;
 		// Rows this walk already had, on a page after the first: the list shifted under us.
 		if (this.pages > 1 && added < page.contacts.length && !this.rowsRepeated) {
@@ -168,13 +165,13 @@ export class ContactPager {
 		if (atEnd) {
 			this.source.cancel();
 			const before = this.seenTotal;
-			fresh.push(...(await this.conclude(opts)));
+			await this.conclude(opts);
 			freshCount += this.seenTotal - before;
 		} else if (!this.source.aheadOffsets.includes(this.offset)) {
 			// Pages read ahead for offsets this walk will not ask for (the page was short): the plan was wrong.
 			this.source.cancel();
 		}
-		return { fresh, freshCount, rows, malformed: page.malformed, total: this.total, done: this.finished };
+		return { freshCount, rows, malformed: page.malformed, total: this.total, done: this.finished };
 	}
 
 	/** Stops a page read ahead, if any. Call when the walk is abandoned. */
@@ -209,22 +206,10 @@ export class ContactPager {
 		this.total = count;
 	}
 
-	private take(contacts: Contact[]): { fresh: Contact[]; added: number; unchanged: number } {
-		if (this.sink) {
-			const { added, unchanged } = this.sink(contacts, this.total);
-			this.seenTotal += added;
-			return { fresh: [], added, unchanged };
-		}
-		const fresh: Contact[] = [];
-		let unchanged = 0;
-		for (const contact of contacts) {
-			const before = this.seen.get(contact.contact_id);
-			if (before === undefined) fresh.push(contact);
-			else if (before === contact.updated_at) unchanged++;
-			this.seen.set(contact.contact_id, contact.updated_at);
-		}
-		this.seenTotal += fresh.length;
-		return { fresh, added: fresh.length, unchanged };
+	private take(contacts: Contact[]): SinkResult {
+		const result = this.sink(contacts, this.total);
+		this.seenTotal += result.added;
+		return result;
 	}
 
 	/**
@@ -232,8 +217,7 @@ export class ContactPager {
 	 * again (edited and new contacts are there) until a page repeats a row unchanged; then
 	 * decide whether the walk is complete.
 	 */
-	private async conclude(opts: NextPageOptions): Promise<Contact[]> {
-		const found: Contact[] = [];
+	private async conclude(opts: NextPageOptions): Promise<void> {
 		if (this.moved || (this.total >= 0 && this.seenTotal < this.total)) {
 			const bound = this.total >= 0 ? Math.ceil(this.total / Math.max(1, this.stride)) + 1 : 1;
 			let offset = this.skew;
@@ -241,8 +225,7 @@ export class ContactPager {
 				const page = await this.source.get(offset, { signal: opts.signal, onRetry: opts.onRetry });
 				if (opts.signal?.aborted) throw cancelledError();
 				this.noteCount(page.count);
-				const { fresh, unchanged } = this.take(page.contacts);
-				found.push(...fresh);
+				const { unchanged } = this.take(page.contacts);
 				const rows = page.contacts.length + page.malformed;
 				const position = this.positionAfter(page, offset, rows);
 				if (unchanged > 0 || rows === 0 || (this.total >= 0 && position >= this.total)) break;
@@ -257,7 +240,6 @@ export class ContactPager {
 				`Loading ended with ${this.seenTotal} distinct contacts; the server reports ${this.total < 0 ? 'no count' : this.total}${this.shrank ? ' and contacts were deleted meanwhile' : ''}. A refresh loads the list afresh.`,
 			);
 		}
-		return found;
 	}
 
 	/**
@@ -292,35 +274,4 @@ export class ContactPager {
 			opts.onRetry?.(notice);
 		};
 	}
-}
-
-export interface LoadAllResult {
-	contacts: Contact[];
-	/** Distinct contacts loaded. */
-	seen: number;
-	/** What the API said the org holds (-1 if unknown). */
-	reportedTotal: number;
-	malformed: number;
-	/** The walk could not prove it saw every contact; see ContactPager.listChanged. */
-	listChanged: boolean;
-}
-
-/** Loads every page. */
-export async function loadAllContacts(
-	client: Pick<PeriskopeClient, 'listContacts'>,
-	pageSize: number,
-	opts: NextPageOptions & { maxPages?: number; onPage?: (page: PageResult, pager: ContactPager) => void; onNotice?: (text: string) => void } = {},
-): Promise<LoadAllResult> {
-	const pager = new ContactPager(client, pageSize, { maxPages: opts.maxPages, onNotice: opts.onNotice });
-	const contacts: Contact[] = [];
-	try {
-		while (!pager.done) {
-			const page = await pager.next(opts);
-			for (const c of page.fresh) contacts.push(c);
-			opts.onPage?.(page, pager);
-		}
-	} finally {
-		pager.cancel();
-	}
-	return { contacts, seen: pager.seenCount, reportedTotal: pager.reportedTotal, malformed: pager.malformed, listChanged: pager.listChanged };
 }

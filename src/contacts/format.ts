@@ -108,3 +108,24 @@ export function countSummary(loaded: number, total: number | undefined, complete
 	if (complete) return `${n(loaded)} contact${loaded === 1 ? '' : 's'}`;
 	return total !== undefined && total > loaded ? `${n(loaded)} of ~${n(total)}` : `${n(loaded)} loaded`;
 }
+
+/** Short facts that hold for a contact, as every surface lists them. */
+export function contactFlags(contact: Contact): string[] {
+	const flags: string[] = [];
+	if (contact.is_internal === true) flags.push('Internal');
+	if (contact.is_my_contact === true) flags.push('In my contacts');
+	if (contact.is_wa_contact === true) flags.push('On WhatsApp');
+	else if (contact.is_wa_contact === false) flags.push('Not on WhatsApp');
+	if (contact.is_imported === true) flags.push('Imported');
+	if (contact.is_blocked === true) flags.push('Blocked');
+	return flags;
+}
+
+/** `2025-01-20 11:36 UTC` (and the ISO value behind it), the raw text when it is not a date, or nulls. */
+export function formatUpdated(value: unknown): { text: string | null; iso: string | null } {
+	if (typeof value !== 'string' || !value.trim()) return { text: null, iso: null };
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime())) return { text: value.trim(), iso: null };
+	const iso = date.toISOString();
+	return { text: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`, iso };
+}

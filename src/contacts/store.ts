@@ -1,9 +1,14 @@
 // The contacts loaded so far: deduped by id, grouped by type and by label, searchable.
-// Ingesting a page touches only that page's contacts, never the whole store.
+// Each contact has a row number, given when it is first loaded: rows are load order (the API's
+// order), and groups and search results keep it. Ingesting a page touches only that page's
+// contacts, never the whole store: a new contact is an append to its groups, a changed one a
+// binary search in each group it leaves or joins (RowList), and the search index takes both in
+// slices in the background (SearchIndex).
 import type { Contact } from '../api/types';
 import { Emitter } from './emitter';
 import { compareGroupKeys, GroupBy, groupKeysOf, groupLabel } from './grouping';
-import { SearchIndex } from './searchIndex';
+import { RowList } from './rowList';
+import { IndexScheduler, IndexStats, SearchIndex } from './searchIndex';
 
 export interface GroupSummary {
 	key: string;
@@ -19,39 +24,54 @@ export interface StoreChange {
 	unchanged: number;
 	/** True when the store was emptied (refresh). */
 	cleared: boolean;
+	/** Contacts dropped by remove(); only on its events. */
+	removed?: number;
+}
+
+export interface ContactStoreOptions {
+	/** Runs the search index's background slices (tests and the benchmark inject their own). */
+	scheduler?: IndexScheduler;
+	/** Longest a background indexing slice may run, in ms. */
+	sliceMs?: number;
 }
 
 class Grouping {
-	/** Group key -> ids, in the order they were loaded (the API's order). */
-	readonly members = new Map<string, string[]>();
+	/** Group key -> rows, in load order. */
+	readonly members = new Map<string, RowList>();
 	/** Group key -> a display name met for it. */
 	readonly names = new Map<string, string>();
 
 	constructor(readonly by: GroupBy) {}
 
-	add(contact: Contact, keys: string[]): void {
+	add(contact: Contact, row: number, keys: readonly string[]): void {
 		for (const key of keys) {
-			let ids = this.members.get(key);
-			if (!ids) {
-				ids = [];
-				this.members.set(key, ids);
+			let rows = this.members.get(key);
+			if (!rows) {
+				rows = new RowList();
+				this.members.set(key, rows);
 				this.names.set(key, this.displayFor(contact, key));
 			}
-			ids.push(contact.contact_id);
+			rows.add(row);
 		}
 	}
 
-	remove(id: string, keys: string[]): void {
+	remove(row: number, keys: readonly string[]): void {
 		for (const key of keys) {
-			const ids = this.members.get(key);
-			if (!ids) continue;
-			const at = ids.indexOf(id);
-			if (at !== -1) ids.splice(at, 1);
-			if (ids.length === 0) {
+			const rows = this.members.get(key);
+			if (!rows) continue;
+			rows.remove(row);
+			if (rows.size === 0) {
 				this.members.delete(key);
 				this.names.delete(key);
 			}
 		}
+	}
+
+	/** Moves a row from the groups of `before` to those of `after`, touching only the difference. */
+	move(contact: Contact, row: number, before: readonly string[], after: readonly string[]): void {
+		if (sameKeys(before, after)) return;
+		this.remove(row, before.filter((k) => !after.includes(k)));
+		this.add(contact, row, after.filter((k) => !before.includes(k)));
 	}
 
 	private displayFor(contact: Contact, key: string): string {
@@ -61,9 +81,13 @@ class Grouping {
 }
 
 export class ContactStore {
-	private readonly byId = new Map<string, Contact>();
+	/** Id -> row. */
+	private readonly byId = new Map<string, number>();
+	/** Row -> contact; undefined where a contact was removed (a hole, until compactRows). */
+	private rows: (Contact | undefined)[] = [];
+	private holes = 0;
 	private readonly groupings: Record<GroupBy, Grouping> = { type: new Grouping('type'), label: new Grouping('label') };
-	private readonly index = new SearchIndex();
+	private readonly index: SearchIndex;
 	private readonly changed = new Emitter<StoreChange>();
 	private reportedTotal = -1;
 	private readonly strings = new Map<string, string>();
@@ -73,6 +97,19 @@ export class ContactStore {
 	private readonly labelKeyCache = new WeakMap<string[], string[]>();
 
 	readonly onDidChange = this.changed.event;
+
+	constructor(options: ContactStoreOptions = {}) {
+		const rows = () => this.rows;
+		this.index = new SearchIndex(
+			{
+				get count() {
+					return rows().length;
+				},
+				row: (row) => this.rows[row],
+			},
+			options,
+		);
+	}
 
 	/** Distinct contacts loaded. */
 	get size(): number {
@@ -89,55 +126,88 @@ export class ContactStore {
 	}
 
 	get(id: string): Contact | undefined {
-		return this.byId.get(id);
+		const row = this.byId.get(id);
+		return row === undefined ? undefined : this.rows[row];
 	}
 
 	/**
 	 * Adds a page (or any batch) and takes ownership of its rows (they are compacted in place).
-	 * A contact seen before is replaced and regrouped if its type or labels changed.
+	 * A contact seen before is replaced, keeps its place in load order, and is regrouped and
+	 * re-indexed if its type, labels or name changed.
 	 */
 	ingest(page: readonly Contact[]): StoreChange {
 		let added = 0;
 		let updated = 0;
 		let unchanged = 0;
-		const indexed: Contact[] = [];
-		const reindexed = new Set<string>();
 		const { type, label } = this.groupings;
 		for (const raw of page) {
 			const contact = this.compact(raw);
 			const id = contact.contact_id;
-			const previous = this.byId.get(id);
-			this.byId.set(id, contact);
-			const typeKeys = this.typeKeys(contact);
-			const labelKeys = this.labelKeys(contact);
-			if (previous === undefined) {
-				type.add(contact, typeKeys);
-				label.add(contact, labelKeys);
-				indexed.push(contact);
+			const row = this.byId.get(id);
+			if (row === undefined) {
+				const next = this.rows.length;
+				this.rows.push(contact);
+				this.byId.set(id, next);
+				type.add(contact, next, this.typeKeys(contact));
+				label.add(contact, next, this.labelKeys(contact));
 				added++;
 				continue;
 			}
+			const previous = this.rows[row]!;
+			this.rows[row] = contact;
 			if (previous.updated_at === contact.updated_at) unchanged++;
-			const oldTypeKeys = this.typeKeys(previous);
-			if (!sameKeys(oldTypeKeys, typeKeys)) {
-				type.remove(id, oldTypeKeys);
-				type.add(contact, typeKeys);
-			}
-			const oldLabelKeys = this.labelKeys(previous);
-			if (!sameKeys(oldLabelKeys, labelKeys)) {
-				label.remove(id, oldLabelKeys);
-				label.add(contact, labelKeys);
-			}
-			if (searchable(previous) !== searchable(contact)) {
-				indexed.push(contact);
-				reindexed.add(id);
-			}
+			type.move(contact, row, this.typeKeys(previous), this.typeKeys(contact));
+			label.move(contact, row, this.labelKeys(previous), this.labelKeys(contact));
+			if (previous.contact_name !== contact.contact_name || !sameKeys(previous.labels, contact.labels)) this.index.changed(row);
 			updated++;
 		}
-		this.index.add(indexed, reindexed);
+		if (added) this.index.grew();
 		const change = { added, updated, unchanged, cleared: false };
 		if (added || updated) this.changed.fire(change);
 		return change;
+	}
+
+	/**
+	 * Drops contacts by id (ones deleted on the server); unknown ids are ignored. Returns how many
+	 * went. Each costs a binary search per group it was in; the search index reclaims their entries
+	 * in the background.
+	 */
+	remove(ids: Iterable<string>): number {
+		let removed = 0;
+		const { type, label } = this.groupings;
+		for (const id of ids) {
+			const row = this.byId.get(id);
+			if (row === undefined) continue;
+			const contact = this.rows[row]!;
+			type.remove(row, this.typeKeys(contact));
+			label.remove(row, this.labelKeys(contact));
+			this.index.removed(row);
+			this.rows[row] = undefined;
+			this.byId.delete(id);
+			this.holes++;
+			removed++;
+		}
+		if (this.holes > 4096 && this.holes > this.byId.size) this.compactRows();
+		if (removed) this.changed.fire({ added: 0, updated: 0, unchanged: 0, cleared: false, removed });
+		return removed;
+	}
+
+	/** Renumbers rows without the holes removals left (order kept): when holes outnumber contacts. */
+	private compactRows(): void {
+		const count = this.rows.length;
+		const prefix = new Int32Array(count + 1);
+		let next = 0;
+		for (let row = 0; row < count; row++) {
+			prefix[row] = next;
+			const contact = this.rows[row];
+			if (contact !== undefined) this.rows[next++] = contact;
+		}
+		prefix[count] = next;
+		this.rows.length = next;
+		for (const [id, row] of this.byId) this.byId.set(id, prefix[row]);
+		for (const grouping of Object.values(this.groupings)) for (const rows of grouping.members.values()) rows.renumber(prefix);
+		this.index.renumber(prefix);
+		this.holes = 0;
 	}
 
 	/** Group keys per distinct type string and per shared label set: an org has few of either. */
@@ -209,6 +279,8 @@ export class ContactStore {
 	/** Empties the store (refresh). */
 	clear(): void {
 		this.byId.clear();
+		this.rows = [];
+		this.holes = 0;
 		for (const grouping of Object.values(this.groupings)) {
 			grouping.members.clear();
 			grouping.names.clear();
@@ -227,43 +299,62 @@ export class ContactStore {
 		const grouping = this.groupings[by];
 		return [...grouping.members.keys()]
 			.sort((a, b) => compareGroupKeys(a, b, by))
-			.map((key) => ({ key, label: groupLabel(key, by, grouping.names.get(key)), count: grouping.members.get(key)!.length }));
+			.map((key) => ({ key, label: groupLabel(key, by, grouping.names.get(key)), count: grouping.members.get(key)!.size }));
 	}
 
 	/** A slice of one group's contacts, in load order. */
 	groupContacts(by: GroupBy, key: string, start = 0, end?: number): Contact[] {
-		const ids = this.groupings[by].members.get(key) ?? [];
-		return ids.slice(start, end).map((id) => this.byId.get(id)!);
+		const rows = this.groupings[by].members.get(key);
+		if (!rows) return [];
+		const slice = rows.slice(start, end);
+		const out: Contact[] = new Array(slice.length);
+		for (let i = 0; i < slice.length; i++) out[i] = this.rows[slice[i]]!;
+		return out;
 	}
 
 	groupSize(by: GroupBy, key: string): number {
-		return this.groupings[by].members.get(key)?.length ?? 0;
+		return this.groupings[by].members.get(key)?.size ?? 0;
 	}
 
 	/** The first `limit` contacts in load order (the API lists the most recently updated first). */
 	first(limit: number): Contact[] {
 		const out: Contact[] = [];
-		for (const contact of this.byId.values()) {
+		for (const row of this.byId.values()) {
 			if (out.length >= limit) break;
-			out.push(contact);
+			out.push(this.rows[row]!);
 		}
 		return out;
 	}
 
 	/**
-	 * Builds the search index for contacts not indexed yet (it is built lazily, on the first
-	 * search after an ingest). Call when a search is about to start, so the first keystroke is quick.
+	 * The search index is kept up to date in the background, in slices of a few ms, as contacts
+	 * arrive; this makes sure a slice is coming (call it when a search opens). It never blocks.
 	 */
 	prepareSearch(): void {
-		this.index.flush();
+		this.index.kick();
 	}
 
-	/** Up to `limit` contacts matching a name, number or label fragment, best first. */
+	/**
+	 * Up to `limit` contacts matching a name, number or label fragment, best first. Always
+	 * complete: contacts the background has not indexed yet (normally less than a page) are
+	 * indexed first.
+	 */
 	search(query: string, limit = 50): Contact[] {
-		return this.index.search(query, limit).map((id) => this.byId.get(id)!);
+		return this.index.search(query, limit).map((row) => this.rows[row]!);
+	}
+
+	/** Runs the search index's queued work for about `budgetMs`; true when it has caught up. */
+	indexSome(budgetMs: number): boolean {
+		return this.index.indexSome(budgetMs);
+	}
+
+	/** How far the search index is, for tests and the benchmark. */
+	get indexStats(): IndexStats {
+		return this.index.stats;
 	}
 
 	dispose(): void {
+		this.index.dispose();
 		this.changed.dispose();
 	}
 }
@@ -275,8 +366,4 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 	if (a.length !== b.length) return false;
 	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
 	return true;
-}
-
-function searchable(c: Contact): string {
-	return `${c.contact_name}\u0000${c.labels.join('\u0000')}`;
 }

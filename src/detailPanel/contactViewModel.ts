@@ -2,7 +2,7 @@
 // writes every value with textContent). Pure and free of `vscode`, so it is unit-tested in Node.
 // Every field may be null, missing or of the wrong type in practice; none of that may throw.
 import type { Contact } from '../api/types';
-import { bareNumber, cleanText, displayName, formatNumber, typeLabel, whatsAppUrl } from '../contacts/format';
+import { bareNumber, cleanText, contactFlags, displayName, formatNumber, formatUpdated, typeLabel, whatsAppUrl } from '../contacts/format';
 import { describeFailure } from '../contacts/failure';
 import type { ChatsState, ContactViewModel, ErrorAction } from './protocol';
 
@@ -71,7 +71,7 @@ export function buildContactViewModel(contact: Contact): ContactViewModel {
 		initials: rawName ? initialsOf(rawName) : '#',
 		imageUrl: httpsUrl(contact.contact_image),
 		labels: labelsOf(contact.labels),
-		flags: flagsOf(contact),
+		flags: contactFlags(contact),
 		updated: updated.text,
 		updatedIso: updated.iso,
 		isGroup,
@@ -152,21 +152,3 @@ function labelsOf(value: unknown): string[] {
 	return labels;
 }
 
-function flagsOf(contact: Contact): string[] {
-	const flags: string[] = [];
-	if (contact.is_internal === true) flags.push('Internal');
-	if (contact.is_my_contact === true) flags.push('In my contacts');
-	if (contact.is_wa_contact === true) flags.push('On WhatsApp');
-	else if (contact.is_wa_contact === false) flags.push('Not on WhatsApp');
-	if (contact.is_imported === true) flags.push('Imported');
-	if (contact.is_blocked === true) flags.push('Blocked');
-	return flags;
-}
-
-function formatUpdated(value: unknown): { text: string | null; iso: string | null } {
-	if (typeof value !== 'string' || !value.trim()) return { text: null, iso: null };
-	const date = new Date(value);
-	if (Number.isNaN(date.getTime())) return { text: value.trim(), iso: null };
-	const iso = date.toISOString();
-	return { text: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`, iso };
-}

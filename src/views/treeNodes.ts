@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Contact } from '../api/types';
 import { Command } from '../config';
-import { clip, displayName, formatNumber, rowLabel, typeLabel } from '../contacts/format';
+import { clip, contactFlags, displayName, formatNumber, formatUpdated, rowLabel, typeLabel } from '../contacts/format';
 import { ContextValue, nodeId, type TreeNode } from './treeModel';
 
 const KNOWN_COLOURS = new Set(
@@ -83,23 +83,11 @@ function contactTooltip(c: Contact): vscode.MarkdownString {
 	md.appendText(`${formatNumber(c.contact_id)}  ·  ${typeLabel(c.contact_type, c.contact_id.endsWith('@g.us'))}`).appendMarkdown('\n\n');
 	md.appendText(`ID: ${c.contact_id}`).appendMarkdown('\n\n');
 	if (c.labels.length) md.appendText(`Labels: ${c.labels.join(', ')}`).appendMarkdown('\n\n');
-	const flags = flagNames(c);
+	const flags = contactFlags(c);
 	if (flags.length) md.appendText(flags.join(' · ')).appendMarkdown('\n\n');
-	if (c.updated_at) md.appendText(`Updated ${formatDate(c.updated_at)}`);
+	const updated = formatUpdated(c.updated_at).text;
+	if (updated) md.appendText(`Updated ${updated}`);
 	return md;
 }
 
-export function flagNames(c: Contact): string[] {
-	const flags: string[] = [];
-	if (c.is_internal) flags.push('internal');
-	if (c.is_wa_contact) flags.push('on WhatsApp');
-	if (c.is_my_contact) flags.push('in my contacts');
-	if (c.is_imported) flags.push('imported');
-	return flags;
-}
-
-function formatDate(iso: string): string {
-	const d = new Date(iso);
-	return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PeriskopeClient } from '../../src/api/client';
-import { ContactPager, loadAllContacts } from '../../src/api/paging';
-import type { Contact } from '../../src/api/types';
+import { ContactPager } from '../../src/api/paging';
+import { countingPager, loadAllContacts } from './loadAll';
 import type { ParsedPage } from '../../src/api/validate';
 import { startApiDouble } from '../double/server';
 import { contact } from './fixtures';
@@ -27,12 +27,11 @@ describe('paging through all contacts', () => {
 		try {
 			const original = new Set(double.contacts.map((c) => c.contact_id));
 			const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => 't' });
-			const pager = new ContactPager(client, 30);
-			const loaded: Contact[] = [];
-			loaded.push(...(await pager.next()).fresh);
+			const { pager, contacts } = countingPager(client, 30);
+			await pager.next();
 			double.fault({ kind: 'mutate', insert: 7 });
-			while (!pager.done) loaded.push(...(await pager.next()).fresh);
-			const ids = loaded.map((c) => c.contact_id);
+			while (!pager.done) await pager.next();
+			const ids = contacts().map((c) => c.contact_id);
 			assert.equal(new Set(ids).size, ids.length, 'no duplicates');
 			for (const id of original) assert.ok(ids.includes(id), `lost ${id}`);
 			assert.equal(ids.length, 107, 'the inserted ones too: the head was read again');
@@ -64,7 +63,6 @@ describe('paging through all contacts', () => {
 		});
 		const first = await pager.next();
 		assert.equal(first.freshCount, 3);
-		assert.deepEqual(first.fresh, [], 'the sink has the rows');
 		const second = await pager.next();
 		assert.equal(second.freshCount, 2);
 		assert.equal(second.done, true, 'a short page at the count ends the walk');
@@ -94,7 +92,7 @@ describe('paging through all contacts', () => {
 		const double = await startApiDouble({ contacts: 100, token: 't', port: 0 });
 		try {
 			const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => 't' });
-			const pager = new ContactPager(client, 30);
+			const { pager } = countingPager(client, 30);
 			await pager.next();
 			double.fault({ kind: 'mutate', remove: 10 });
 			let pages = 1;

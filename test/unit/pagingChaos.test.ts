@@ -3,7 +3,7 @@
 // silent shortfall.
 import assert from 'node:assert/strict';
 import { PeriskopeClient } from '../../src/api/client';
-import { loadAllContacts, type LoadAllResult } from '../../src/api/paging';
+import { loadAllContacts, type LoadAllResult } from './loadAll';
 import { ContactsLoader } from '../../src/contacts/loader';
 import { ContactStore } from '../../src/contacts/store';
 import { ApiDouble, startApiDouble } from '../double/server';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { PeriskopeClient, RequestOptions } from '../../src/api/client';
 import { PeriskopeApiError } from '../../src/api/errors';
-import { ContactPager, loadAllContacts } from '../../src/api/paging';
+import { countingPager, loadAllContacts } from './loadAll';
 import type { ParsedPage } from '../../src/api/validate';
 import { ContactsLoader } from '../../src/contacts/loader';
 import { ContactStore } from '../../src/contacts/store';
@@ -137,7 +137,7 @@ describe('Load all with requests in flight', () => {
 
 	it('a pager without readAhead never sends a request ahead', async () => {
 		const api = countingApi(300);
-		const pager = new ContactPager(api, 50);
+		const { pager } = countingPager(api, 50);
 		while (!pager.done) await pager.next();
 		assert.equal(api.maxInFlight, 1);
 	});

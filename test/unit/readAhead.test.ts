@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { PeriskopeClient, RequestOptions } from '../../src/api/client';
 import { PeriskopeApiError } from '../../src/api/errors';
-import { ContactPager, loadAllContacts } from '../../src/api/paging';
+import { ContactPager } from '../../src/api/paging';
+import { loadAllContacts } from './loadAll';
 import type { ParsedPage } from '../../src/api/validate';
 import { ContactsLoader } from '../../src/contacts/loader';
 import { ContactStore } from '../../src/contacts/store';
