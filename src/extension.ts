@@ -4,31 +4,22 @@ import * as vscode from 'vscode';
 import { seedDemoToken } from './auth/demoToken';
 import { TokenGuard } from './auth/tokenGuard';
 import { TokenStore } from './auth/tokenStore';
-import { contactIdOf, copyContactId, insertContactId, LastEditorTracker, openInWhatsApp } from './commands/contactIdCommands';
+import { contactActions, contactCommands } from './commands/contactCommands';
+import { LastEditorTracker } from './commands/contactIdCommands';
 import { loadCommands } from './commands/loadCommands';
 import { registerCommands } from './commands/registerCommands';
-import { SearchAction, searchCommand } from './commands/searchCommand';
+import { searchCommand } from './commands/searchCommand';
 import { setToken, signOut } from './commands/tokenCommands';
 import { affects, Command, ContextKey, readConfig } from './config';
 import type { GroupBy } from './contacts/grouping';
+import { pageSizeMemory } from './contacts/pageSizeMemory';
 import { ContactsSession } from './contacts/session';
+import type { PeriskopeTestApi } from './testApi';
 import { createLog, logRequest } from './log';
 import { ContactsView } from './views/contactsView';
 import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './detailPanel/detailPanel';
 
 const GROUPING_STATE_KEY = 'periskope.groupBy';
-const PAGE_SIZES_STATE_KEY = 'periskope.learnedPageSizes';
-
-/**
- * Handed to the integration tests (extensionMode Test): the session and the view, as the user's
- * actions change them; the panel, whose restore() VS Code calls after a reload; where the log goes.
- */
-export interface PeriskopeTestApi {
-	session: ContactsSession;
-	view: ContactsView;
-	panel: ContactDetailPanel;
-	logUri: vscode.Uri;
-}
 
 export async function activate(context: vscode.ExtensionContext): Promise<PeriskopeTestApi | undefined> {
 	const log = createLog();
@@ -45,11 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		onRequest: (line) => logRequest(log, line),
 		onRetry: (n) => log.info(`Retrying in ${n.delayMs} ms (attempt ${n.attempt}): ${n.error.message}`),
 		onNotice: (text) => log.warn(text),
-		learnedPageSizes: context.globalState.get<Record<string, number>>(PAGE_SIZES_STATE_KEY),
-		onPageSizeLearned: (origin, size) => {
-			log.info(`Page size ${size} remembered for ${origin}.`);
-			void context.globalState.update(PAGE_SIZES_STATE_KEY, { ...context.globalState.get<Record<string, number>>(PAGE_SIZES_STATE_KEY), [origin]: size });
-		},
+		...pageSizeMemory(context.globalState, (text) => log.info(text)),
 	});
 	context.subscriptions.push(session);
 	const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
@@ -64,15 +51,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	const view = new ContactsView(context.extensionUri, session, groupBy);
 	context.subscriptions.push(view);
 
-	const insert = (id: string) => insertContactId(id, config.idFormat, editors);
-	const copy = (id: string) => copyContactId(id, config.idFormat);
 	const panel = new ContactDetailPanel(context.extensionUri, {
 		listed: (id) => session.store.get(id),
 		fetchContact: (id, signal) => session.getContact(id, signal),
-		copyId: (c) => copy(c.contact_id),
-		insertId: (c) => insert(c.contact_id),
+		copyId: (c) => actions.copy(c.contact_id),
+		insertId: (c) => actions.insert(c.contact_id),
 		log,
 	});
+	const contactDeps = { session, view, panel, editors, idFormat: () => config.idFormat };
+	const actions = contactActions(contactDeps);
 	context.subscriptions.push(
 		panel,
 		vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, {
@@ -93,14 +80,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		}),
 	);
 
-	const act = (action: SearchAction, id: string) =>
-		action === 'copy' ? copy(id) : action === 'insert' ? insert(id) : vscode.commands.executeCommand(Command.openContact, id);
-	/** The contact a command acts on; says so once (and does nothing) when there is none. */
-	const withContact = (run: (id: string) => unknown) => (arg?: unknown) => {
-		const id = contactIdOf(arg, view.treeView.selection);
-		if (id === undefined) return void vscode.window.showInformationMessage('Select a contact first.');
-		return run(id);
-	};
 	const setGrouping = (by: GroupBy) => {
 		void context.globalState.update(GROUPING_STATE_KEY, by);
 		setContext(ContextKey.groupBy, by);
@@ -118,11 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		[Command.groupByType]: () => setGrouping('type'),
 		[Command.groupByLabel]: () => setGrouping('label'),
 		[Command.showMore]: (by: GroupBy, key: string) => view.tree.showMore(by, key),
-		[Command.search]: searchCommand({ session, act, log }, () => vscode.commands.executeCommand(Command.setToken)),
-		[Command.openContact]: withContact(async (id) => panel.show(session.store.get(id) ?? (await session.getContact(id)))),
-		[Command.copyContactId]: withContact(copy),
-		[Command.insertContactId]: withContact(insert),
-		[Command.openInWhatsApp]: withContact(openInWhatsApp),
+		[Command.search]: searchCommand({ session, act: actions.act, log }, () => vscode.commands.executeCommand(Command.setToken)),
+		...contactCommands(contactDeps),
 		[Command.showLog]: () => log.show(),
 	});
 

@@ -659,10 +659,12 @@ function buildSegment(part: Part, wide: boolean): Segment {
 		let run = -1;
 		for (let i = 1; i < entry.length; i++) {
 			const c = entry.charCodeAt(i);
-			if (i > 1 && (prev === SPACE || prev === TAB) && c !== TAB && c !== SPACE) words.push(offset + i);
+			const wordStart = prev === SPACE || prev === TAB || i === 1;
+			if (wordStart && i > 1 && c !== TAB && c !== SPACE) words.push(offset + i);
 			if (isDigit(c)) {
 				if (!isDigit(prev)) run = i;
-				if ((i - run) % DIGIT_STEP === 0) digits.push(offset + i);
+				// A run's first digit at a word start is found as a word start (rank 1) already.
+				if ((i - run) % DIGIT_STEP === 0 && !(wordStart && i === run)) digits.push(offset + i);
 			}
 			prev = c;
 		}
@@ -695,16 +697,15 @@ function codeAt(text: string, at: number): number {
 	return c === TAB || c === NEWLINE || c !== c ? -1 : c;
 }
 
-/** Compares the fields starting at a and b (each up to its field's end). */
-function compareFields(text: string, a: number, b: number): number {
-	for (;;) {
-		const ca = codeAt(text, a);
-		const cb = codeAt(text, b);
+/** Compares the fields starting at a and b (each up to its field's end), over at most `limit` characters. */
+function compareFields(text: string, a: number, b: number, limit = MAX_KEY): number {
+	for (let i = 0; i < limit; i++) {
+		const ca = codeAt(text, a + i);
+		const cb = codeAt(text, b + i);
 		if (ca !== cb) return ca - cb;
 		if (ca === -1) return 0;
-		a++;
-		b++;
 	}
+	return 0;
 }
 
 /** Characters of a field the sort looks at; a longer query is checked with startsWith. */
@@ -739,19 +740,31 @@ function sortOrder(text: string, pos: number[], wide: boolean): Int32Array {
 	return order;
 }
 
+/** Scratch for sortPass, reused: a build sorts thousands of small runs. */
+let scratchKeys = new Float64Array(4096);
+let scratchOrder = new Int32Array(4096);
+
 function sortPass(text: string, pos: number[], order: Int32Array, lo: number, hi: number, depth: number, width: number, base: number): void {
 	const n = hi - lo;
-	const keys = new Float64Array(n);
 	const skip = depth * width;
+	if (n <= 12) {
+		insertionSort(text, pos, order, lo, hi, skip);
+		return;
+	}
+	if (scratchKeys.length < n) {
+		scratchKeys = new Float64Array(n);
+		scratchOrder = new Int32Array(n);
+	}
+	const keys = scratchKeys.subarray(0, n);
 	for (let k = 0; k < n; k++) {
-		const p = pos[order[lo + k]];
+		const p = pos[order[lo + k]] + skip;
 		// Where the field ends within this window, the rest is 0 (no character is 0: fold() drops NUL).
 		let key = 0;
 		let ended = false;
 		for (let j = 0; j < width; j++) {
 			let c = 0;
 			if (!ended) {
-				c = codeAt(text, p + skip + j);
+				c = codeAt(text, p + j);
 				if (c === -1) {
 					c = 0;
 					ended = true;
@@ -762,17 +775,38 @@ function sortPass(text: string, pos: number[], order: Int32Array, lo: number, hi
 		keys[k] = key * INDEX_BITS + k;
 	}
 	keys.sort();
-	const before = order.slice(lo, hi);
-	const cut = (v: number) => Math.floor(v * INDEX_SCALE);
-	for (let k = 0; k < n; k++) order[lo + k] = before[keys[k] - cut(keys[k]) * INDEX_BITS];
+	const before = scratchOrder;
+	before.set(order.subarray(lo, hi));
+	for (let k = 0; k < n; k++) {
+		const v = keys[k];
+		order[lo + k] = before[v - Math.floor(v * INDEX_SCALE) * INDEX_BITS];
+	}
 	if (skip + width >= MAX_KEY) return;
+	// Ties whose last character is not the end go on to the next window. (Read the run bounds
+	// first: the recursion reuses the scratch keys.)
+	const runs: number[] = [];
 	for (let i = 0; i < n; ) {
-		const key = cut(keys[i]);
+		const key = Math.floor(keys[i] * INDEX_SCALE);
 		let j = i + 1;
-		while (j < n && cut(keys[j]) === key) j++;
-		// A tie whose last character is not the end goes on to the next window.
-		if (j - i > 1 && key % base !== 0) sortPass(text, pos, order, lo + i, lo + j, depth + 1, width, base);
+		while (j < n && Math.floor(keys[j] * INDEX_SCALE) === key) j++;
+		if (j - i > 1 && key % base !== 0) runs.push(lo + i, lo + j);
 		i = j;
+	}
+	for (let r = 0; r < runs.length; r += 2) sortPass(text, pos, order, runs[r], runs[r + 1], depth + 1, width, base);
+}
+
+/** Sorts a small run by comparing its fields from `skip` (where they are known to be equal so far). */
+function insertionSort(text: string, pos: number[], order: Int32Array, lo: number, hi: number, skip: number): void {
+	const limit = MAX_KEY - skip;
+	for (let i = lo + 1; i < hi; i++) {
+		const v = order[i];
+		const p = pos[v] + skip;
+		let j = i - 1;
+		while (j >= lo && compareFields(text, pos[order[j]] + skip, p, limit) > 0) {
+			order[j + 1] = order[j];
+			j--;
+		}
+		order[j + 1] = v;
 	}
 }
 

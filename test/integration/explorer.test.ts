@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Contact } from '../../src/api/types';
 import { groupKeysOf, GroupBy } from '../../src/contacts/grouping';
-import type { PeriskopeTestApi } from '../../src/extension';
+import type { PeriskopeTestApi } from '../../src/testApi';
 import type { TreeNode } from '../../src/views/treeModel';
 import type { ApiDouble } from '../double/server';
 import { closeEditors, extensionApi, messageKeys, panelTabs, roots, signedInTo, signOutAndReset, startDouble, TOKEN, until } from './fixture';

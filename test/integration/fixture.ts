@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { PeriskopeTestApi } from '../../src/extension';
+import type { PeriskopeTestApi } from '../../src/testApi';
 import type { TreeNode } from '../../src/views/treeModel';
 import { ApiDouble, startApiDouble, type ApiDoubleOptions } from '../double/server';
 import { ui } from './helpers';

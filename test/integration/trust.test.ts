@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { PeriskopeTestApi } from '../../src/extension';
+import type { PeriskopeTestApi } from '../../src/testApi';
 import type { ApiDouble } from '../double/server';
 import { allNodes, closeEditors, logText, messageKeys, panelTabs, roots, setUserSetting, signedInTo, signOutAndReset, startDouble, TOKEN, until } from './fixture';
 import { screenshot, ui } from './helpers';
