@@ -5,10 +5,24 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { UI_DIR_ENV, UI_MARKER } from '../runner/uiProtocol';
-import type { DialogAnswer, DismissedDialogs, TextMatch, TrustClick, UiRequest, UiResponse, UiResults } from '../runner/uiProtocol';
+import { CLEAR_TOASTS_MS, UI_DIR_ENV, UI_MARKER } from '../runner/uiProtocol';
+import type {
+	DialogAnswer,
+	DismissedDialogs,
+	EditorTab,
+	NotificationSnapshot,
+	PressResult,
+	QuickPickSnapshot,
+	TextMatch,
+	TreeRow,
+	TrustClick,
+	UiRequest,
+	UiResponse,
+	UiResults,
+	WebviewSnapshot,
+} from '../runner/uiProtocol';
 
-export type { DialogAnswer } from '../runner/uiProtocol';
+export type { DialogAnswer, EditorTab, NotificationSnapshot, PressResult, QuickPickItemSnapshot, QuickPickSnapshot, Rect, TreeRow, WebviewSnapshot } from '../runner/uiProtocol';
 
 /** Polls until `predicate` holds, or fails after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
@@ -125,8 +139,54 @@ export interface TrustResult {
 	click?: TrustClick;
 }
 
+/** Elements inside the webview's #root that none of our own code puts there: anything that runs, loads or embeds, and any image but the avatar's. */
+export const DEFAULT_INJECTED_SELECTOR = 'script, iframe, object, embed, frame, img:not(.avatar img)';
+
+export interface WebviewOptions {
+	/** The webview whose editor tab label contains this text (or matches this RegExp); without it, the one in the active editor group, else the first showing. */
+	title?: string | RegExp;
+	/** How long the webview may take to show and load its page (default 10 s). */
+	timeoutMs?: number;
+	/** Then wait until `selector` matches inside the page (default 10 s), e.g. `#root[data-contact-id="…"][aria-busy="false"]`. */
+	waitFor?: { selector: string; timeoutMs?: number };
+	/** Elements inside #root counted as `injected` (default DEFAULT_INJECTED_SELECTOR). */
+	injectedSelector?: string;
+	/** Selectors whose first match's bounding client rect to return in `rects` (null when nothing matches). */
+	rects?: string[];
+	/** Computed style properties to return in `computed`, e.g. `{ selector: 'h1.name', properties: ['-webkit-line-clamp'] }`. */
+	styles?: { selector: string; properties: string[] }[];
+}
+
+export interface NotificationsOptions {
+	/** After reading, close every toast with its Clear (x) button, as a user would; resolves the API call's promise with undefined. */
+	clear?: boolean;
+	/** First wait until a toast whose message contains this text (or matches this RegExp) shows, and/or at least `count` toasts show (default 10 s). */
+	waitFor?: { message?: string | RegExp; count?: number; timeoutMs?: number };
+}
+
+export interface QuickPickOptions {
+	/** Wait until a quick input shows whose title contains `titleIncludes` and that draws at least `minItems` rows (default 10 s). */
+	waitFor?: { minItems?: number; titleIncludes?: string; timeoutMs?: number };
+}
+
+export interface PressOptions {
+	/** Move keyboard focus first, with the workbench's own command: 'editor' (the active editor group) or 'tree:<view id>' (`<view id>.focus`). */
+	focus?: 'editor' | `tree:${string}`;
+}
+
+export interface TreeRowsOptions {
+	/** Wait until the view shows and draws at least this many rows (default 0: until it shows). */
+	minRows?: number;
+	/** Default 10 s. */
+	timeoutMs?: number;
+}
+
+/** Whole, ignoring case and surrounding space, for a string (VS Code may draw view titles upper-case); a RegExp as given. */
+function exactTitle(title: string | RegExp): TextMatch {
+	return typeof title === 'string' ? { exact: title } : { source: title.source, flags: title.flags };
+}
+
 export const ui = {
-	__ask(name: string) { return ask('dump', { action: '__dump', name } as never, 5000); },
 	/** True when a runner acts on the workbench for the suite (code-server runner); false under test-electron. */
 	get available(): boolean {
 		return uiDir() !== undefined;
@@ -185,6 +245,110 @@ export const ui = {
 	/** Cancels (Escape) any modal dialog still showing; what was showing. The suite runs this after every test. */
 	dismissDialogs(): Promise<DismissedDialogs> {
 		return ask('ui.dismissDialogs()', { action: 'dismissDialogs' }, 5000);
+	},
+
+	/**
+	 * Reads the webview editor as the user sees it (VS Code web draws it in `iframe.webview`, its page
+	 * in a nested `iframe#active-frame`): the page's rendered text, its HTML, how many foreign elements
+	 * (`injectedSelector`) are inside #root, the page's viewport, and the rects and computed styles
+	 * asked for. Rejects if no (matching) webview editor shows and loads within the bound, or if
+	 * `waitFor.selector` never matches (saying what #root is).
+	 *
+	 *     const page = await ui.webview({ waitFor: { selector: `#root[data-contact-id="${id}"][aria-busy="false"]` }, rects: ['h1.name'] });
+	 */
+	webview(options: WebviewOptions = {}): Promise<WebviewSnapshot> {
+		const timeoutMs = options.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS;
+		const waitFor = options.waitFor ? { selector: options.waitFor.selector, timeoutMs: options.waitFor.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS } : undefined;
+		return ask(
+			`ui.webview(${options.title === undefined ? '' : String(options.title)})`,
+			{
+				action: 'webview',
+				title: toMatch(options.title),
+				timeoutMs,
+				waitFor,
+				injectedSelector: options.injectedSelector ?? DEFAULT_INJECTED_SELECTOR,
+				rects: options.rects ?? [],
+				styles: options.styles ?? [],
+			},
+			timeoutMs + (waitFor?.timeoutMs ?? 0),
+		);
+	},
+
+	/** The editor tabs of every editor group as drawn: label, active, size, and the width of the group's tab bar. */
+	editorTabs(): Promise<EditorTab[]> {
+		return ask('ui.editorTabs()', { action: 'editorTabs' }, 0);
+	},
+
+	/**
+	 * The notification toasts showing (message, source, buttons, severity), after waiting for the
+	 * ones in `waitFor`; with `clear`, also closes each with its x (every toast read is returned,
+	 * also those that only showed once others closed). Toasts hide by themselves after a while: for
+	 * every notification of the run, use `allNotifications()`.
+	 */
+	notifications(options: NotificationsOptions = {}): Promise<NotificationSnapshot[]> {
+		const waitFor = options.waitFor ? { message: toMatch(options.waitFor.message), count: options.waitFor.count, timeoutMs: options.waitFor.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS } : undefined;
+		return ask('ui.notifications()', { action: 'notifications', clear: options.clear ?? false, waitFor }, (waitFor?.timeoutMs ?? 0) + (options.clear ? CLEAR_TOASTS_MS : 0));
+	},
+
+	/**
+	 * Every notification still in the notification center, newest first: the toasts showing and
+	 * those that hid by themselves (not those closed or cleared). Opens the center (notifications.showList),
+	 * reads it, and hides it again (which also hides the toasts, as it does for a user).
+	 */
+	async allNotifications(options: { timeoutMs?: number } = {}): Promise<NotificationSnapshot[]> {
+		if (!ui.available) throw new UiUnavailableError('ui.allNotifications()');
+		const timeoutMs = options.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS;
+		try {
+			await vscode.commands.executeCommand('notifications.showList');
+			try {
+				// The center shows as the command returns; give it a moment only.
+				return await ask('ui.allNotifications()', { action: 'notificationCenter', timeoutMs: Math.min(2000, timeoutMs) }, timeoutMs);
+			} catch (e) {
+				// VS Code hides the center by itself when its last notification closes while it is open
+				// (a test ending a progress just before): open it again, once.
+				if (!(e instanceof Error && /did not show|hid while/.test(e.message))) throw e;
+				await vscode.commands.executeCommand('notifications.showList');
+				return await ask('ui.allNotifications()', { action: 'notificationCenter', timeoutMs }, timeoutMs);
+			}
+		} finally {
+			await vscode.commands.executeCommand('notifications.hideList');
+		}
+	},
+
+	/**
+	 * The quick input showing (a QuickPick or an InputBox): title, placeholder, value, message and the
+	 * rows drawn; undefined when none shows. Showing one is asynchronous: pass `waitFor` (then it
+	 * rejects, saying what shows, if nothing satisfying it shows within the bound).
+	 */
+	async quickPick(options: QuickPickOptions = {}): Promise<QuickPickSnapshot | undefined> {
+		const w = options.waitFor;
+		const waitFor = w ? { minItems: w.minItems, title: w.titleIncludes === undefined ? undefined : toMatch(w.titleIncludes), timeoutMs: w.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS } : undefined;
+		const result = await ask('ui.quickPick()', { action: 'quickPick', waitFor }, waitFor?.timeoutMs ?? 0);
+		return result ?? undefined;
+	},
+
+	/**
+	 * Presses a key chord in the workbench as a user would (Playwright syntax: 'Control+c',
+	 * 'Control+Enter', 'Escape', 'ArrowDown'), wherever keyboard focus is; `focus` moves focus
+	 * first with the workbench's command. Resolves once the key events are delivered (what the
+	 * keybinding runs may still be in flight); says where focus was, for failure messages.
+	 */
+	async press(keys: string, options: PressOptions = {}): Promise<PressResult> {
+		if (!ui.available) throw new UiUnavailableError(`ui.press(${JSON.stringify(keys)})`);
+		if (options.focus === 'editor') await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+		else if (options.focus?.startsWith('tree:')) await vscode.commands.executeCommand(`${options.focus.slice('tree:'.length)}.focus`);
+		return ask(`ui.press(${JSON.stringify(keys)})`, { action: 'press', keys }, 0);
+	},
+
+	/**
+	 * The rows of a view as drawn (label, description, aria-label, level, drawn widths, whether the
+	 * label is clipped). `viewTitle` is the view's title (a string matches whole, ignoring case; or a
+	 * RegExp), e.g. 'Contacts', 'Outline', or the folder's name for the Explorer's folder view. The
+	 * list is virtual: only rows in (or near) view are drawn. Rejects if the view does not show.
+	 */
+	treeRows(viewTitle: string | RegExp, options: TreeRowsOptions = {}): Promise<TreeRow[]> {
+		const timeoutMs = options.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS;
+		return ask(`ui.treeRows(${typeof viewTitle === 'string' ? JSON.stringify(viewTitle) : String(viewTitle)})`, { action: 'treeRows', view: exactTitle(viewTitle), minRows: options.minRows ?? 0, timeoutMs }, timeoutMs);
 	},
 
 	/** Asks the runner for a PNG of the workbench (test-results/<name>.png) and waits for it; its path. */

@@ -5,8 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
 import { CodeServer, ensureCodeServer, ensureSystemPackages, launchChromium, REPO_ROOT, say, startCodeServer, workbenchUrl } from './codeServer';
-import { performUiAction, screenshot, showDialogsInTests } from './uiActions';
-import { UI_DIR_ENV, UI_MARKER, UiRequest, UiResponse } from './uiProtocol';
+import { describeMatch, patchWorkbenchForTests, performUiAction, screenshot } from './uiActions';
+import { UI_DIR_ENV, UI_MARKER, UiRequest, UiResponse, UiResults } from './uiProtocol';
 
 const RUN_TIMEOUT_MS = Number(process.env.PERISKOPE_IT_TIMEOUT_MS ?? 10 * 60_000);
 const RESULTS = path.join(REPO_ROOT, 'test-results');
@@ -57,7 +57,6 @@ async function main(): Promise<number> {
 		say(`code-server ${server.origin} is healthy (${Math.round((Date.now() - started) / 1000)} s)`);
 		context = await launchChromium(profile);
 		const page = context.pages()[0] ?? (await context.newPage());
-		page.on('console', (m) => { if (m.page() && !m.location().url.includes('workbench.js')) console.log('[console]', m.location().url.slice(0, 80), m.text()); });
 		let exitCode: (code: number) => void = () => undefined;
 		const exited = new Promise<number>((resolve) => (exitCode = resolve));
 		// UI actions run one at a time, in the order the suite asked.
@@ -90,8 +89,9 @@ async function main(): Promise<number> {
 			}
 		});
 		await page.exposeFunction('codeAutomationExit', (code: number) => exitCode(code));
-		// Modal dialogs reach the screen, as for a user, so tests can answer them (ui.answerDialog).
-		await showDialogsInTests(context, (message) => {
+		// Modal dialogs and notification toasts reach the screen, as for a user, so tests can answer
+		// and read them (ui.answerDialog, ui.notifications).
+		await patchWorkbenchForTests(context, (message) => {
 			console.error(`[runner] ${message}`);
 			exitCode(1);
 		});
@@ -142,8 +142,8 @@ async function answerUiRequest(page: import('playwright-core').Page, dir: string
 		request = JSON.parse(fs.readFileSync(path.join(dir, `${id}.request.json`), 'utf8')) as UiRequest;
 		const result = await performUiAction(page, request, RESULTS);
 		response = { ok: true, result };
-		const quiet = request.action === 'dismissDialogs' && (result as { dismissed: string[]; stillShowing: string[] }).dismissed.length + (result as { stillShowing: string[] }).stillShowing.length === 0;
-		if (!quiet) say(`ui ${describe(request)}: ${summarise(result)}`);
+		const summary = summarise(request, result);
+		if (summary !== undefined) say(`ui ${describe(request)}: ${summary}`);
 	} catch (e) {
 		const error = e instanceof Error ? e.message : String(e);
 		response = { ok: false, error };
@@ -164,20 +164,54 @@ function describe(request: UiRequest): string {
 			return `screenshot ${request.name}`;
 		case 'answerDialog':
 			return `answerDialog ${JSON.stringify(request.button)}`;
-		case 'trustWorkspace':
-			return 'trustWorkspace';
-		case 'dismissDialogs':
-			return 'dismissDialogs';
+		case 'press':
+			return `press ${JSON.stringify(request.keys)}`;
+		case 'treeRows':
+			return `treeRows ${describeMatch(request.view)}`;
+		case 'notifications':
+			return request.clear ? 'notifications (clear)' : 'notifications';
+		default:
+			return request.action;
 	}
 }
 
-function summarise(result: unknown): string {
-	const r = result as Record<string, unknown>;
-	if (Array.isArray(r.dismissed)) return `dismissed ${JSON.stringify(r.dismissed)}, still showing ${JSON.stringify(r.stillShowing)}`;
-	if (typeof r.file === 'string') return path.relative(REPO_ROOT, r.file);
-	if (typeof r.message === 'string') return `${JSON.stringify(r.message)} [${(r.buttons as string[]).join(' | ')}] -> ${r.clicked}`;
-	if (typeof r.via === 'string') return `clicked ${JSON.stringify(r.clicked)} in the trust ${r.via}`;
-	return JSON.stringify(result);
+function clip(text: string, max = 80): string {
+	return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/**
+ * One line for the run's log; undefined to say nothing: an after-each sweep that found nothing, and
+ * reads (webview, editorTabs, notifications without clear, notificationCenter, quickPick, treeRows):
+ * tests poll them, and what they read is in the test's assertions. Failures are always logged.
+ */
+function summarise(request: UiRequest, result: unknown): string | undefined {
+	switch (request.action) {
+		case 'dismissDialogs': {
+			const r = result as UiResults['dismissDialogs'];
+			return r.dismissed.length + r.stillShowing.length === 0 ? undefined : `dismissed ${JSON.stringify(r.dismissed)}, still showing ${JSON.stringify(r.stillShowing)}`;
+		}
+		case 'screenshot':
+			return path.relative(REPO_ROOT, (result as UiResults['screenshot']).file);
+		case 'answerDialog': {
+			const r = result as UiResults['answerDialog'];
+			return `${JSON.stringify(r.message)} [${r.buttons.join(' | ')}] -> ${r.clicked}`;
+		}
+		case 'trustWorkspace': {
+			const r = result as UiResults['trustWorkspace'];
+			return `clicked ${JSON.stringify(r.clicked)} in the trust ${r.via}`;
+		}
+		case 'notifications': {
+			// Closing them changes what the user sees: say what went.
+			const closed = request.clear ? (result as UiResults['notifications']) : [];
+			return closed.length ? closed.map((n) => `${n.severity ?? '?'} ${clip(n.message)}`).join(', ') : undefined;
+		}
+		case 'press': {
+			const r = result as UiResults['press'];
+			return `focus was ${r.focusedBefore}, now ${r.focusedAfter}`;
+		}
+		default:
+			return undefined;
+	}
 }
 
 main().then(
