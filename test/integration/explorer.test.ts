@@ -65,7 +65,8 @@ describe('Contact explorer', function () {
 		assert.equal(api.session.signedIn, false);
 		assert.deepEqual(await roots(api), []);
 		if (ui.available) {
-			const shown = await ui.notifications();
+			// A toast shows a moment after the command returns.
+			const shown = await ui.notifications({ waitFor: { message: /refused this token/, timeoutMs: 10_000 } });
 			const refused = shown.filter((n) => /refused this token/.test(n.message));
 			assert.equal(refused.length, 1, `one notification, not two: ${JSON.stringify(shown)}`);
 			assert.ok(refused[0].buttons.includes('Set API Token'), JSON.stringify(refused[0]));

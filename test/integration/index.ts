@@ -66,6 +66,8 @@ export function run(): Promise<void> {
  * (Escape, as a user would) and say so.
  */
 async function sweepDialogs(this: Mocha.Context): Promise<void> {
+	// A quick pick a failed test left open would take the Escape meant for a dialog.
+	await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
 	if (!ui.available) return;
 	const { dismissed, stillShowing } = await ui.dismissDialogs();
 	if (dismissed.length === 0 && stillShowing.length === 0) return;

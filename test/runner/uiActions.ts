@@ -248,6 +248,16 @@ export async function dismissDialogs(page: Page): Promise<DismissedDialogs> {
 		await page.keyboard.press('Escape');
 		await page.locator(DIALOG).first().waitFor({ state: 'detached', timeout: 1000 }).catch(() => undefined);
 	}
+	// Escape goes wherever keyboard focus is (a quick pick a failed test left, say): click the
+	// dialog's own Cancel, or its close button, as a user would.
+	for (let i = 0; i < before.length + 2 && (await page.locator(DIALOG).count()) > 0; i++) {
+		const box = page.locator(DIALOG).first();
+		const cancel = box.locator(DIALOG_BUTTON).filter({ hasText: /^\s*Cancel\s*$/ });
+		const close = box.locator('.dialog-close, .codicon-dialog-close, .codicon-close');
+		const target = (await cancel.count()) > 0 ? cancel.first() : close.first();
+		await target.click({ timeout: 2000 }).catch(() => undefined);
+		await box.waitFor({ state: 'detached', timeout: 1000 }).catch(() => undefined);
+	}
 	const after = (await page.evaluate(readDialogs)).map((d) => d.message);
 	return { dismissed: before.filter((m) => !after.includes(m)), stillShowing: after };
 }
