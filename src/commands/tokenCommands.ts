@@ -111,5 +111,6 @@ function askForToken(deps: TokenCommandDeps): Promise<boolean> {
 
 export async function signOut(tokens: TokenStore): Promise<void> {
 	await tokens.clear();
-	void vscode.window.showInformationMessage('Signed out of Periskope. The API token was removed from secret storage.');
+	// The view shows the welcome where the user looks; a toast on top would only need closing.
+	vscode.window.setStatusBarMessage('$(sign-out) Signed out of Periskope: the API token was removed from secret storage.', 5000);
 }

@@ -164,11 +164,17 @@ describe('Trust: where the token may go', function () {
 		await ui.notifications({ clear: true });
 		// Servers that echo the token back, in an error body, a trace id and a 401 reason.
 		double.fault(
-			{ kind: 'status', status: 422, body: { message: `limit bad for token ${TOKEN} [x](command:periskope.signOut)` }, headers: { 'x-periskope-trace-id': TOKEN } },
+			{ kind: 'status', status: 422, body: { message: `bad request for token ${TOKEN} [x](command:periskope.signOut)` }, headers: { 'x-periskope-trace-id': TOKEN } },
 		);
 		await vscode.commands.executeCommand('periskope.refresh');
-		await roots(api); // the view asks for page one, and gets the 422
-		await until(api, () => api.session.loader.state.status === 'failed', 'the 422');
+		await until(
+			api,
+			async () => {
+				await roots(api); // the view asks for page one, and gets the 422
+				return api.session.loader.state.status === 'failed';
+			},
+			'the 422',
+		);
 		const treeText = JSON.stringify((await allNodes(api)).map((n) => {
 			const item = api.view.tree.getTreeItem(n);
 			return [item.label, item.description, typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value];

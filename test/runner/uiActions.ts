@@ -225,6 +225,7 @@ export async function answerDialog(page: Page, request: AnswerDialogRequest, res
 	const answer = { message: dialog.message, detail: dialog.detail, buttons: dialog.buttons.map((b) => b.label), ...(dialog.checkbox ? { checkbox: dialog.checkbox } : {}) };
 	if (!button) {
 		// Leave no stray modal behind to catch the next test's clicks: Escape cancels it, as it would for a user.
+		await focusTopLayer(page);
 		await page.keyboard.press('Escape');
 		const gone = await handle.waitForElementState('hidden', { timeout: 2000 }).then(() => true, () => false);
 		throw new UiActionError(
@@ -245,6 +246,7 @@ export async function dismissDialogs(page: Page): Promise<DismissedDialogs> {
 	const before = (await page.evaluate(readDialogs)).map((d) => d.message);
 	if (before.length === 0) return { dismissed: [], stillShowing: [] };
 	for (let i = 0; i < before.length + 2 && (await page.locator(DIALOG).count()) > 0; i++) {
+		await focusTopLayer(page);
 		await page.keyboard.press('Escape');
 		await page.locator(DIALOG).first().waitFor({ state: 'detached', timeout: 1000 }).catch(() => undefined);
 	}
@@ -704,7 +706,22 @@ function describeFocus(): string {
 	return pane ? `${what} in the view ${JSON.stringify(pane)}` : what;
 }
 
+/**
+ * Keys go to what has focus, and a webview's iframe can keep it after a test is done with the
+ * page: a modal dialog or a quick input on top gets it back first, as a user's click would give it.
+ */
+async function focusTopLayer(page: Page): Promise<void> {
+	const dialog = page.locator(`${DIALOG} ${DIALOG_BUTTON}`).first();
+	if ((await dialog.count()) > 0) {
+		await dialog.focus({ timeout: 1000 }).catch(() => undefined);
+		return;
+	}
+	const input = page.locator('.quick-input-widget input.input').first();
+	if ((await input.count()) > 0 && (await input.isVisible().catch(() => false))) await input.focus({ timeout: 1000 }).catch(() => undefined);
+}
+
 export async function press(page: Page, request: PressRequest): Promise<PressResult> {
+	await focusTopLayer(page);
 	const focusedBefore = await page.evaluate(describeFocus);
 	await page.keyboard.press(request.keys).catch((e: unknown) => {
 		throw new UiActionError(`could not press ${JSON.stringify(request.keys)}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
