@@ -66,8 +66,10 @@ export function run(): Promise<void> {
  * (Escape, as a user would) and say so.
  */
 async function sweepDialogs(this: Mocha.Context): Promise<void> {
-	// A quick pick a failed test left open would take the Escape meant for a dialog.
+	// A quick pick a failed test left open would take the Escape meant for a dialog, and a webview
+	// that kept keyboard focus would take the next test's keys: close the one, move focus off the other.
 	await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+	await vscode.commands.executeCommand('workbench.action.focusSideBar');
 	if (!ui.available) return;
 	const { dismissed, stillShowing } = await ui.dismissDialogs();
 	if (dismissed.length === 0 && stillShowing.length === 0) return;

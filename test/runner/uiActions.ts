@@ -230,7 +230,7 @@ export async function answerDialog(page: Page, request: AnswerDialogRequest, res
 		const gone = await handle.waitForElementState('hidden', { timeout: 2000 }).then(() => true, () => false);
 		throw new UiActionError(
 			`the dialog ${JSON.stringify(dialog.message)} has no button ${JSON.stringify(wanted)}; its buttons are ${answer.buttons.map((b) => JSON.stringify(b)).join(', ')}` +
-				(gone ? ' (it was cancelled with Escape)' : ' (Escape did not close it: it is still showing)'),
+				(gone ? ' (it was cancelled with Escape)' : ` (Escape did not close it: it is still showing; focus is on ${await page.evaluate(describeFocus)})`),
 		);
 	}
 	await box.locator(DIALOG_BUTTON).nth(button.at).click({ timeout: 5000 });
@@ -711,6 +711,9 @@ function describeFocus(): string {
  * page: a modal dialog or a quick input on top gets it back first, as a user's click would give it.
  */
 async function focusTopLayer(page: Page): Promise<void> {
+	// Already there (focusing again would select an input's text): leave it.
+	const inside = await page.evaluate(() => !!document.activeElement?.closest('.monaco-dialog-box, .quick-input-widget'));
+	if (inside) return;
 	const dialog = page.locator(`${DIALOG} ${DIALOG_BUTTON}`).first();
 	if ((await dialog.count()) > 0) {
 		await dialog.focus({ timeout: 1000 }).catch(() => undefined);
@@ -723,7 +726,10 @@ async function focusTopLayer(page: Page): Promise<void> {
 export async function press(page: Page, request: PressRequest): Promise<PressResult> {
 	await focusTopLayer(page);
 	const focusedBefore = await page.evaluate(describeFocus);
-	await page.keyboard.press(request.keys).catch((e: unknown) => {
+	await page.keyboard.press(request.keys).catch(async (e: unknown) => {
+		// A chord that fails half way (an unknown key) leaves its modifiers down: every later key
+		// would be Control+that key. Let them go.
+		for (const modifier of ['Control', 'Shift', 'Alt', 'Meta']) await page.keyboard.up(modifier).catch(() => undefined);
 		throw new UiActionError(`could not press ${JSON.stringify(request.keys)}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
 	});
 	await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
