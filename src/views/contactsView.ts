@@ -12,6 +12,8 @@ export class ContactsView implements vscode.Disposable {
 	readonly tree: ContactsTreeProvider;
 	readonly treeView: vscode.TreeView<TreeNode>;
 	private readonly disposables: vscode.Disposable[] = [];
+	/** "Loading all contacts: …" while Load all runs. */
+	private progressText: string | undefined;
 
 	constructor(
 		extensionUri: vscode.Uri,
@@ -37,19 +39,27 @@ export class ContactsView implements vscode.Disposable {
 	async loadAllWithProgress(signal: AbortSignal): Promise<void> {
 		const loader = this.session.loader;
 		const progress = loader.onDidProgress(({ loaded, total }) => {
-			this.treeView.message = `Loading all contacts: ${loaded.toLocaleString('en-US')}${total !== undefined ? ` of ~${total.toLocaleString('en-US')}` : ''}…`;
+			this.progressText = `Loading all contacts: ${loaded.toLocaleString('en-US')}${total !== undefined ? ` of ~${total.toLocaleString('en-US')}` : ''}…`;
+			this.updateDescription();
 		});
 		try {
 			await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Loading all contacts' }, () => loader.loadAll(signal));
 		} finally {
 			progress.dispose();
-			this.treeView.message = undefined;
+			this.progressText = undefined;
+			this.updateDescription();
 		}
 	}
 
+	/**
+	 * The count goes in the description and in the message above the tree: with the view alone in
+	 * its container, VS Code merges the header into the side bar title and draws no description.
+	 */
 	private updateDescription(): void {
 		const { store, loader } = this.session;
-		this.treeView.description = this.session.signedIn && loader.started ? countSummary(store.size, store.total, !loader.hasMore) : undefined;
+		const summary = this.session.signedIn && loader.started ? countSummary(store.size, store.total, !loader.hasMore) : undefined;
+		this.treeView.description = summary;
+		this.treeView.message = this.progressText ?? summary;
 	}
 
 	dispose(): void {

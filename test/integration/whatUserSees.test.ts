@@ -134,8 +134,10 @@ describe('What a user sees', function () {
 	it('the view says how many contacts there are, loading and loaded', async () => {
 		const api = await signedInTo(double, { pageSize: 200 });
 		assert.equal(api.view.treeView.description, '200 of ~600');
+		assert.equal(api.view.treeView.message, '200 of ~600', 'shown above the tree too: a lone view draws no description');
 		await vscode.commands.executeCommand('periskope.loadAll');
 		assert.equal(api.view.treeView.description, '600 contacts');
+		assert.equal(api.view.treeView.message, '600 contacts');
 		await screenshot('tree-total');
 	});
 
