@@ -9,7 +9,7 @@ import type { PeriskopeTestApi } from '../../src/testApi';
 import type { TreeNode } from '../../src/views/treeModel';
 import type { ApiDouble } from '../double/server';
 import { closeEditors, extensionApi, messageKeys, panelTabs, roots, signedInTo, signOutAndReset, startDouble, TOKEN, until } from './fixture';
-import { screenshot, ui } from './helpers';
+import { screenshot, ui, waitFor } from './helpers';
 
 const TOTAL = 1200;
 const PAGE = 500;
@@ -228,6 +228,26 @@ describe('Contact explorer', function () {
 		await signedInTo(double, { pageSize: PAGE, idFormat: 'number' });
 		await vscode.commands.executeCommand('periskope.copyContactId', id);
 		assert.equal(await vscode.env.clipboard.readText(), id.replace('@c.us', ''));
+	});
+
+	it('Ctrl+C on a group says "Select a contact first." once; on a contact it copies the id', async function () {
+		ui.requireOrSkip(this, 'pressing keys in the view');
+		const api = await signedInTo(double, { pageSize: PAGE });
+		await vscode.commands.executeCommand('periskope.groupByType');
+		const users = (await roots(api)).find((n) => n.kind === 'group' && n.group.key === 'user')!;
+		await api.view.treeView.reveal(users, { select: true, focus: true, expand: true });
+		await ui.press('Control+c');
+		const shown = await ui.notifications({ waitFor: { message: 'Select a contact first', timeoutMs: 10_000 } });
+		assert.equal(shown.filter((n) => /Select a contact first/.test(n.message)).length, 1, `reported once: ${JSON.stringify(shown)}`);
+		await ui.notifications({ clear: true });
+
+		const first = ((await api.view.tree.getChildren(users)) as TreeNode[]).find((n) => n.kind === 'contact')!;
+		assert.ok(first.kind === 'contact');
+		await api.view.treeView.reveal(first, { select: true, focus: true });
+		await vscode.env.clipboard.writeText('');
+		await ui.press('Control+c');
+		// The clipboard has no change event: poll it briefly.
+		await waitFor(async () => (await vscode.env.clipboard.readText()) === first.contact.contact_id, 5000, 'the id on the clipboard');
 	});
 
 	it('inserts a contact id at every selection of the active editor', async () => {
