@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PeriskopeClient, PeriskopeClientOptions, RequestLogLine } from '../../src/api/client';
-import { PeriskopeApiError } from '../../src/api/errors';
 import { ApiDouble, startApiDouble } from '../double/server';
+import { rejectsWithApiError } from './fixtures';
 
 const TOKEN = 'sk_live_secret_token_123';
 
@@ -30,15 +30,6 @@ describe('PeriskopeClient against the API double', () => {
 		});
 	}
 
-	async function rejects(promise: Promise<unknown>): Promise<PeriskopeApiError> {
-		try {
-			await promise;
-		} catch (e) {
-			assert.ok(e instanceof PeriskopeApiError, `expected PeriskopeApiError, got ${e}`);
-			return e;
-		}
-		assert.fail('expected a rejection');
-	}
 
 	describe('paging', () => {
 		it('reads the first, a middle and the last page with the API numbering', async () => {
@@ -67,7 +58,7 @@ describe('PeriskopeClient against the API double', () => {
 			assert.equal(seen.length, 1);
 			assert.equal(seen[0].bodyRead, false);
 			assert.equal(seen[0].remaining, 9999, 'X-RateLimit-Remaining after one request of 10000');
-			const refused = await rejects(client({ getToken: () => 'wrong-token' }).listContacts(0, 10, { onResponse: () => seen.push({ bodyRead }) }));
+			const refused = await rejectsWithApiError(client({ getToken: () => 'wrong-token' }).listContacts(0, 10, { onResponse: () => seen.push({ bodyRead }) }));
 			assert.equal(refused.kind, 'unauthorized');
 			assert.equal(seen.length, 1, 'not told of an error response');
 		});
@@ -79,7 +70,7 @@ describe('PeriskopeClient against the API double', () => {
 		});
 
 		it('refuses a page size above 2000 before sending anything', async () => {
-			const error = await rejects(client().listContacts(0, 5000));
+			const error = await rejectsWithApiError(client().listContacts(0, 5000));
 			assert.equal(error.kind, 'validation');
 			assert.equal(double.requests.length, 0);
 		});
@@ -97,7 +88,7 @@ describe('PeriskopeClient against the API double', () => {
 
 	describe('errors', () => {
 		it('maps 401 to unauthorized without retrying and without the token anywhere', async () => {
-			const error = await rejects(client({ getToken: () => 'wrong-token-value' }).listContacts(0, 10));
+			const error = await rejectsWithApiError(client({ getToken: () => 'wrong-token-value' }).listContacts(0, 10));
 			assert.equal(error.kind, 'unauthorized');
 			assert.equal(error.status, 401);
 			assert.equal(double.requests.length, 1);
@@ -107,14 +98,14 @@ describe('PeriskopeClient against the API double', () => {
 		});
 
 		it('maps a missing token to unauthorized without a request', async () => {
-			const error = await rejects(client({ getToken: () => undefined }).listContacts(0, 10));
+			const error = await rejectsWithApiError(client({ getToken: () => undefined }).listContacts(0, 10));
 			assert.equal(error.kind, 'unauthorized');
 			assert.equal(double.requests.length, 0);
 		});
 
 		it('maps 422 to validation with the API message', async () => {
 			double.fault({ kind: 'status', status: 422, body: { code: 'VALIDATION_ERROR', message: 'Limit should be less than 2000', name: 'Validation Error', status: 422, fields: { limit: {} } } });
-			const error = await rejects(client().listContacts(0, 10));
+			const error = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(error.kind, 'validation');
 			assert.equal(error.apiMessage, 'Limit should be less than 2000');
 			assert.match(error.message, /Limit should be less than 2000/);
@@ -122,25 +113,25 @@ describe('PeriskopeClient against the API double', () => {
 		});
 
 		it('maps 404 to notFound without retrying', async () => {
-			const error = await rejects(client().getContact('10000000000'));
+			const error = await rejectsWithApiError(client().getContact('10000000000'));
 			assert.equal(error.kind, 'notFound');
 			assert.equal(double.requests.length, 1);
 		});
 
 		it('maps malformed JSON and a wrong shape to badResponse', async () => {
 			double.fault({ kind: 'malformed-json' });
-			const malformed = await rejects(client().listContacts(0, 10));
+			const malformed = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(malformed.kind, 'badResponse');
 			assert.match(malformed.message, /malformed JSON/);
 			double.fault({ kind: 'wrong-shape' });
-			const shape = await rejects(client().listContacts(0, 10));
+			const shape = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(shape.kind, 'badResponse');
 			assert.match(shape.message, /contacts/);
 		});
 
 		it('names an HTML proxy page as such and retries it as a server error', async () => {
 			double.fault({ kind: 'html' }, { kind: 'html' }, { kind: 'html' }, { kind: 'html' });
-			const error = await rejects(client().listContacts(0, 10));
+			const error = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(error.kind, 'server');
 			assert.match(error.message, /HTML/);
 			assert.equal(double.requests.length, 4);
@@ -148,14 +139,14 @@ describe('PeriskopeClient against the API double', () => {
 
 		it('maps a dropped connection to network', async () => {
 			double.fault({ kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' });
-			const error = await rejects(client().listContacts(0, 10));
+			const error = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(error.kind, 'network');
 			assert.match(error.message, /127\.0\.0\.1/);
 		});
 
 		it('maps a refused connection to network', async () => {
 			await double.close();
-			const error = await rejects(client({ retry: { maxRetries: 0 } }).listContacts(0, 10));
+			const error = await rejectsWithApiError(client({ retry: { maxRetries: 0 } }).listContacts(0, 10));
 			assert.equal(error.kind, 'network');
 			assert.match(error.message, /connection refused/);
 		});
@@ -173,7 +164,7 @@ describe('PeriskopeClient against the API double', () => {
 
 		it('gives up after 3 retries', async () => {
 			double.fault({ kind: '503' }, { kind: '503' }, { kind: '503' }, { kind: '503' }, { kind: '503' });
-			const error = await rejects(client().listContacts(0, 10));
+			const error = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(error.kind, 'server');
 			assert.equal(error.status, 503);
 			assert.equal(double.requests.length, 4);
@@ -197,7 +188,7 @@ describe('PeriskopeClient against the API double', () => {
 
 		it('fails fast when the server asks for a wait beyond the bound', async () => {
 			double.fault({ kind: '429', retryAfter: 3600 });
-			const error = await rejects(client().listContacts(0, 10));
+			const error = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(error.kind, 'rateLimited');
 			assert.equal(error.retryAfterMs, 3_600_000);
 			assert.deepEqual(sleeps, []);
@@ -207,7 +198,7 @@ describe('PeriskopeClient against the API double', () => {
 		it('times out a request that takes too long', async () => {
 			double.fault({ kind: 'delay', ms: 2000 });
 			const started = Date.now();
-			const error = await rejects(client({ timeoutMs: 100, retry: { maxRetries: 0 } }).listContacts(0, 10));
+			const error = await rejectsWithApiError(client({ timeoutMs: 100, retry: { maxRetries: 0 } }).listContacts(0, 10));
 			assert.equal(error.kind, 'timeout');
 			assert.ok(Date.now() - started < 1500);
 		});
@@ -226,7 +217,7 @@ describe('PeriskopeClient against the API double', () => {
 			const abort = new AbortController();
 			const started = Date.now();
 			setTimeout(() => abort.abort(), 50);
-			const error = await rejects(client().listContacts(0, 10, { signal: abort.signal }));
+			const error = await rejectsWithApiError(client().listContacts(0, 10, { signal: abort.signal }));
 			assert.equal(error.kind, 'cancelled');
 			assert.ok(Date.now() - started < 1500);
 		});
@@ -236,7 +227,7 @@ describe('PeriskopeClient against the API double', () => {
 			const abort = new AbortController();
 			const c = client({ sleep: undefined, retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } });
 			setTimeout(() => abort.abort(), 50);
-			const error = await rejects(c.listContacts(0, 10, { signal: abort.signal }));
+			const error = await rejectsWithApiError(c.listContacts(0, 10, { signal: abort.signal }));
 			assert.equal(error.kind, 'cancelled');
 			assert.equal(double.requests.length, 1);
 		});
@@ -244,7 +235,7 @@ describe('PeriskopeClient against the API double', () => {
 		it('does not start when already cancelled', async () => {
 			const abort = new AbortController();
 			abort.abort();
-			const error = await rejects(client().listContacts(0, 10, { signal: abort.signal }));
+			const error = await rejectsWithApiError(client().listContacts(0, 10, { signal: abort.signal }));
 			assert.equal(error.kind, 'cancelled');
 			assert.equal(double.requests.length, 0);
 		});
@@ -253,9 +244,9 @@ describe('PeriskopeClient against the API double', () => {
 	describe('token redaction', () => {
 		it('keeps the token out of log lines and every error', async () => {
 			double.fault({ kind: '500' }, { kind: 'html' }, { kind: 'drop' }, { kind: 'malformed-json' });
-			await rejects(client().listContacts(0, 10));
+			await rejectsWithApiError(client().listContacts(0, 10));
 			double.fault({ kind: 'status', status: 400, body: { message: `bad token ${TOKEN}` } });
-			const echoed = await rejects(client().listContacts(0, 10));
+			const echoed = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.ok(!echoed.message.includes(TOKEN), echoed.message);
 			assert.ok(logLines.length > 0);
 			assert.ok(!JSON.stringify(logLines).includes(TOKEN));

@@ -1,4 +1,6 @@
-// Small hand-made contacts for unit tests of src/contacts.
+// Small hand-made contacts for unit tests of src/contacts, and an assertion the API tests share.
+import assert from 'node:assert/strict';
+import { PeriskopeApiError } from '../../src/api/errors';
 import type { Contact } from '../../src/api/types';
 
 export function contact(id: string, fields: Partial<Contact> = {}): Contact {
@@ -18,4 +20,15 @@ export function contact(id: string, fields: Partial<Contact> = {}): Contact {
 		updated_at: '2025-01-20T11:36:51.793829+00:00',
 		...fields,
 	};
+}
+
+/** Awaits a promise that must fail with a PeriskopeApiError, and returns that error. */
+export async function rejectsWithApiError(promise: Promise<unknown>): Promise<PeriskopeApiError> {
+	try {
+		await promise;
+	} catch (e) {
+		assert.ok(e instanceof PeriskopeApiError, `expected PeriskopeApiError, got ${e}`);
+		return e;
+	}
+	assert.fail('expected a rejection');
 }

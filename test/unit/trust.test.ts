@@ -8,18 +8,10 @@ import { plainServerText, traceIdOf } from '../../src/api/serverText';
 import { describeFailure } from '../../src/contacts/failure';
 import { clampInt } from '../../src/contacts/settingValues';
 import { ApiDouble, startApiDouble } from '../double/server';
+import { rejectsWithApiError } from './fixtures';
 
 const TOKEN = 'sk_live_secret_token_123';
 
-async function rejects(promise: Promise<unknown>): Promise<PeriskopeApiError> {
-	try {
-		await promise;
-	} catch (e) {
-		assert.ok(e instanceof PeriskopeApiError, `expected PeriskopeApiError, got ${e}`);
-		return e;
-	}
-	assert.fail('expected a rejection');
-}
 
 describe('trust: where the token may go', () => {
 	describe('the API base URL', () => {
@@ -82,7 +74,7 @@ describe('trust: where the token may go', () => {
 
 		it('sends nothing to a refused base URL', async () => {
 			let asked = 0;
-			const e = await rejects(new PeriskopeClient({ baseUrl: 'http://attacker.example/v1', getToken: () => (asked++, TOKEN) }).listContacts(0, 10));
+			const e = await rejectsWithApiError(new PeriskopeClient({ baseUrl: 'http://attacker.example/v1', getToken: () => (asked++, TOKEN) }).listContacts(0, 10));
 			assert.equal(e.kind, 'config');
 			assert.match(e.message, /Nothing was sent/);
 			assert.equal(asked, 0, 'the token was not even read');
@@ -92,7 +84,7 @@ describe('trust: where the token may go', () => {
 			const targets: TokenTarget[] = [];
 			await client({ getToken: (t) => (targets.push(t), TOKEN) }).listContacts(0, 1);
 			assert.deepEqual(targets, [{ origin: new URL(double.url).origin, host: new URL(double.url).host }]);
-			const e = await rejects(
+			const e = await rejectsWithApiError(
 				client({
 					getToken: () => {
 						throw new PeriskopeApiError('tokenWithheld', 'not allowed');
@@ -106,7 +98,7 @@ describe('trust: where the token may go', () => {
 		for (const status of [301, 302, 307, 308] as const) {
 			it(`does not follow a ${status} redirect: the token never reaches the Location`, async () => {
 				double.fault({ kind: 'redirect', status, location: `${other.url}/contacts?offset=0&limit=10` });
-				const e = await rejects(client().listContacts(0, 10));
+				const e = await rejectsWithApiError(client().listContacts(0, 10));
 				assert.equal(e.kind, 'http');
 				assert.equal(e.status, status);
 				assert.match(e.message, new RegExp(`redirect \\(${status}\\) to ${new URL(other.url).host.replace(/\./g, '\\.')}.*not followed`));
@@ -117,7 +109,7 @@ describe('trust: where the token may go', () => {
 
 		it('caps the body: over the cap is a clear error and the connection is dropped', async () => {
 			double.fault({ kind: 'huge', bytes: 50 * 1024 * 1024 });
-			const e = await rejects(client({ maxBodyBytes: 2 * 1024 * 1024 }).listContacts(0, 10));
+			const e = await rejectsWithApiError(client({ maxBodyBytes: 2 * 1024 * 1024 }).listContacts(0, 10));
 			assert.equal(e.kind, 'badResponse');
 			assert.match(e.message, /larger than 2 MB/);
 			const record = double.requests.find((r) => r.fault === 'huge')!;
@@ -128,7 +120,7 @@ describe('trust: where the token may go', () => {
 
 		it('a declared Content-Length over the cap is refused before reading', async () => {
 			double.fault({ kind: 'status', status: 200, body: 'x'.repeat(5000), headers: { 'content-type': 'application/json' } });
-			const e = await rejects(client({ maxBodyBytes: 1000 }).listContacts(0, 10));
+			const e = await rejectsWithApiError(client({ maxBodyBytes: 1000 }).listContacts(0, 10));
 			assert.equal(e.kind, 'badResponse');
 		});
 
@@ -139,7 +131,7 @@ describe('trust: where the token may go', () => {
 				body: { message: `Bad [click](command:periskope.signOut) $(alert) token ${TOKEN}\u202e evil\n<img src=x onerror=alert(1)>`, code: 'X' },
 				headers: { 'x-periskope-trace-id': '[x](command:y)' },
 			});
-			const e = await rejects(client().listContacts(0, 10));
+			const e = await rejectsWithApiError(client().listContacts(0, 10));
 			assert.equal(e.kind, 'validation');
 			for (const text of [e.message, e.apiMessage ?? '']) {
 				assert.ok(!text.includes(TOKEN), text);
