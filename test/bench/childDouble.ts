@@ -16,9 +16,11 @@ export interface ChildDouble {
 const CLI = path.resolve(__dirname, '..', 'double', 'cli.js');
 const READY = /^Periskope API double: (\S+)/m;
 
-export async function startChildDouble(options: { contacts: number; seed: number; token: string; rateLimit?: number }): Promise<ChildDouble> {
+export async function startChildDouble(options: { contacts: number; seed: number; token: string; rateLimit?: number; latencyMs?: number }): Promise<ChildDouble> {
 	const args = [CLI, '--contacts', String(options.contacts), '--seed', String(options.seed), '--token', options.token, '--port', '0'];
 	if (options.rateLimit !== undefined) args.push('--rate-limit', String(options.rateLimit));
+	// A real network: every answer waits this long, as a round trip to the API would.
+	if (options.latencyMs !== undefined) args.push('--latency', String(options.latencyMs));
 	const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	const url = await new Promise<string>((resolve, reject) => {
 		let out = '';
