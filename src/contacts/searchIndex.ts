@@ -2,25 +2,33 @@
 //
 // Each contact is one folded entry, `\n` name `\t` number (`\t` label)*, identified by its store
 // row (rows are numbered in load order). Entries live in segments of at most 2,048: one string of
-// entries plus, sorted by the text that follows them, typed arrays of where names start, where
-// words and fields start, and every third digit of each digit run. A query binary-searches those
-// in each segment: name starts (rank 0), then word and field starts (rank 1), then, only when these
-// leave room in the result list, infixes (rank 2: digit queries through the sampled digits, other
-// queries by an indexOf sweep that stops once the list is full). Within a rank, load order.
+// entries plus, sorted by the text that follows them, typed arrays of where names, words and fields
+// start, and of every third digit of each digit run. A query binary-searches those in each
+// segment: name starts (rank 0), then word and field starts (rank 1), then, only when these leave
+// room in the result list, infixes (rank 2: digit queries through the sampled digits, other
+// queries by an indexOf sweep that stops once the list is full). Within a rank, load order. Small
+// signatures per segment (which character pairs its text holds, how its names and words begin)
+// let a query skip segments that cannot match, and a directory by the first three digits cuts a
+// digit lookup to a few steps: at 500,000 contacts a query touches a few hundred small arrays.
 //
-// Segments:
-// - base: a row range [lo, hi) of up to RANGE_ROWS rows, in two segments, one for entries that fit
-//   in one byte a character and one for the rest (V8 stores a string with a single two-byte
-//   character at two bytes a character throughout).
+// Units (what one job builds: a one-byte segment and a two-byte one, since V8 stores a string
+// with a single two-byte character at two bytes a character throughout; an entry whose name alone
+// needs two bytes is split there, its number and labels staying in the one-byte segment):
+// - base: the rows [lo, hi) of a range of up to RANGE_ROWS rows.
 // - delta: contacts whose name or labels changed after their range was built. Their old entry
-//   stays in the base segment, dead (a row lives in exactly one segment: `rowSeg`), until enough
-//   dead entries pile up; then compaction rebuilds the ranges holding them, reusing the live
+//   stays in the base unit, dead (a row lives in exactly one unit: `rowSeg`), until dead entries
+//   pass 1/16 of the rows; then compaction rebuilds the ranges holding them, reusing the live
 //   entries' text, and the emptied deltas go.
 //
-// Work happens in jobs cut into units (fold 128 rows; build one segment), run in slices by a
-// scheduler (setImmediate by default) after each change: a slice stops once it has used its
-// budget. search() first finishes what is queued (normally less than a page), so it is always
-// complete and never sees a half-built segment.
+// Work happens in jobs cut into units of work (fold 128 rows; join a segment's text), run in
+// slices by a scheduler (setImmediate by default) after each change: a slice stops once it has used
+// its budget (6 ms). A segment is searchable as soon as its text is (a query sweeps it, like a plain
+// index); sorting its starts (two units) comes after all rows are searchable, so during a load the
+// background spends its time where search needs it. The background builds full ranges only;
+// prepare() (a search is opening) has it do the partial last range too. search() first finishes
+// what is queued as text (normally at most that partial range), so it is always complete and never
+// sees a half-built segment; a change during a job never waits for the job (its entry is marked
+// stale at commit).
 import type { Contact } from '../api/types';
 import { bareNumber } from './format';
 
@@ -36,6 +44,7 @@ export function fold(text: string): string {
 	// Only pay for NFD when there is something to strip.
 	if (/[\u0080-\uffff]/.test(out)) out = out.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 	// NUL too: the index reads code 0 as "the field ended".
+	// eslint-disable-next-line no-control-regex
 	return out.replace(/[\s\u0000]+/g, ' ').trim();
 }
 
@@ -51,7 +60,8 @@ const labelParts = new WeakMap<readonly string[], string>();
 /** A contact's entry: `\n` name `\t` number (`\t` label)*, folded. */
 export function haystack(contact: Contact): string {
 	// fold() turns tabs and newlines into spaces, so a name cannot fake an entry or field mark.
-	const name = contact.contact_name ? fold(contact.contact_name) : '';
+	const raw = contact.contact_name;
+	const name = raw ? fold(raw) : '';
 	let labels = labelParts.get(contact.labels);
 	if (labels === undefined) {
 		labels = '';
@@ -59,6 +69,7 @@ export function haystack(contact: Contact): string {
 		if (Object.isFrozen(contact.labels)) labelParts.set(contact.labels, labels);
 	}
 	let number = bareNumber(contact.contact_id);
+	// eslint-disable-next-line no-control-regex
 	if (/[\t\n\u0000]/.test(number)) number = number.replace(/[\t\n\u0000]/g, ' ');
 	return ENTRY + name + FIELD + number + labels;
 }
@@ -91,6 +102,8 @@ export interface SearchIndexOptions {
 	scheduler?: IndexScheduler;
 	/** The most a slice may take, in ms (it stops after the unit that crosses it). */
 	sliceMs?: number;
+	/** Sizes, for tests that want many small segments: rows per range, compaction thresholds. */
+	tuning?: { rangeRows?: number; foldBatch?: number; compactMinDead?: number; maxDeltas?: number };
 }
 
 export interface IndexStats {
@@ -100,8 +113,12 @@ export interface IndexStats {
 	dead: number;
 	/** Rows not indexed yet (new, or changed and waiting for a delta). */
 	pending: number;
+	/** Segments searchable but not sorted yet (a query sweeps them). */
+	unsorted: number;
 	/** Slices run so far. */
 	slices: number;
+	/** Work queued (indexing or compaction). */
+	busy: boolean;
 }
 
 /** Rows per base range. Keeps each segment's text under 64K characters (two-byte offsets) in practice. */
@@ -110,7 +127,7 @@ export const RANGE_ROWS = 2048;
 const FOLD_BATCH = 128;
 /** Every DIGIT_STEP-th digit of a digit run is a sampled start: digit queries this long or longer need no sweep. */
 const DIGIT_STEP = 3;
-const DEFAULT_SLICE_MS = 8;
+const DEFAULT_SLICE_MS = 6;
 /** Compaction starts when dead entries pass this many, or 1/16 of the rows, or when deltas pass MAX_DELTAS. */
 const COMPACT_MIN_DEAD = 4096;
 const MAX_DELTAS = 64;
@@ -125,28 +142,54 @@ type Positions = Uint16Array | Int32Array;
 interface Range {
 	lo: number;
 	hi: number;
-	segs: Segment[];
+	unit: Unit | undefined;
 }
 
-interface Segment {
+/**
+ * What one job built: one or two segments (one-byte and two-byte entries). A row lives in exactly
+ * one unit (`rowSeg`), with an entry in one of its segments or, when its name needs two bytes a
+ * character and the rest does not, the name in one and number and labels in the other.
+ */
+interface Unit {
 	id: number;
-	text: string;
-	/** Offset of each entry in `text`, ascending. */
-	starts: Positions;
-	/** Row of each entry, ascending; -1 once a renumbering dropped it. */
-	rows: Int32Array;
-	/** A lower bound of its rows, for visiting segments in load order. */
-	minRow: number;
-	/** Entries whose name is not empty, sorted by name. */
-	names: Positions;
-	/** Starts of words and fields other than the name, sorted by the text from there to the field's end. */
-	words: Positions;
-	/** Every DIGIT_STEP-th digit of each digit run, sorted likewise. */
-	digits: Positions;
-	/** Entries no longer live. */
+	/** Replaced by a rebuild or emptied: its segments are no longer searched or sorted. */
+	dropped: boolean;
+	segs: Segment[];
+	/** Distinct rows it was built with. */
+	rows: number;
+	/** Of those, rows no longer live here (changed since, or removed). */
 	dead: number;
 	/** The range it indexes; undefined for a delta. */
 	range: Range | undefined;
+}
+
+interface Segment {
+	unit: Unit;
+	text: string;
+	/** Holds two-byte characters (sorting packs fewer characters a key). */
+	wide: boolean;
+	/** Offset of each entry in `text`, ascending. */
+	starts: Positions;
+	/** Row of each entry (rowBase + this), ascending; `noRow` once a renumbering dropped it. */
+	rows: Uint16Array | Int32Array;
+	rowBase: number;
+	noRow: number;
+	/** A lower bound of its rows, for visiting segments in load order. */
+	minRow: number;
+	/**
+	 * Where names, words and fields start, sorted by the text from there to the field's end. A name
+	 * start follows the entry mark (rank 0), any other a space or a field mark (rank 1). Undefined
+	 * until the segment is sorted: until then a query sweeps its text.
+	 */
+	words: Positions | undefined;
+	/** Every DIGIT_STEP-th digit of each digit run, sorted likewise (once sorted). */
+	digits: Positions | undefined;
+	/** digitDirectory[k]: the first of `digits` not below the 3-digit string k (k = 0..1000); none for few digits. */
+	digitDirectory: Uint16Array | Int32Array | undefined;
+	/** First character and first pair of each name start (bits 0-511) and word start (512-1023), hashed (once sorted). */
+	heads: Uint32Array | undefined;
+	/** Which character pairs occur in `text` (hashed into SIGNATURE_BITS bits): a query with a pair it lacks skips it. */
+	pairs: Uint32Array;
 }
 
 class Part {
@@ -154,15 +197,19 @@ class Part {
 	texts: string[] = [];
 }
 
-/** A segment being built: rows folded a batch at a time, then its segments built one per unit. */
+/** A unit being built: rows folded a batch at a time, then its segments built one per unit of work. */
 class Job {
 	readonly narrow = new Part();
 	readonly wide = new Part();
+	/** Rows folded, ascending. */
+	readonly rows: number[] = [];
 	/** Next position in the range (a row) or in `list`. */
 	next: number;
 	readonly built: Segment[] = [];
 	folded = false;
-	/** For a range job: a cursor per old segment of the range, to reuse live entries' text. */
+	/** Rows changed or removed while the job ran: their entries in `built` are stale. */
+	readonly touched = new Set<number>();
+	/** For a range job: a cursor per segment of the range's old unit, to reuse live entries' text. */
 	readonly cursors: number[];
 
 	constructor(
@@ -174,7 +221,7 @@ class Job {
 		readonly list: number[] | undefined,
 	) {
 		this.next = list ? 0 : lo;
-		this.cursors = replaces ? replaces.segs.map(() => 0) : [];
+		this.cursors = replaces?.unit ? replaces.unit.segs.map(() => 0) : [];
 	}
 
 	covers(row: number, state: number): boolean {
@@ -183,24 +230,36 @@ class Job {
 }
 
 export class SearchIndex {
+	/** Row -> NONE, PENDING or the id of the unit its live entry is in. */
 	private rowSeg: Uint16Array | Int32Array = new Uint16Array(1024);
-	private segById: (Segment | undefined)[] = [undefined, undefined];
+	private unitById: (Unit | undefined)[] = [undefined, undefined];
 	private freeIds: number[] = [];
 	private ranges: Range[] = [];
-	private deltas: Segment[] = [];
+	private deltas: Unit[] = [];
+	/** Segments not sorted yet, oldest first, and the positions of the one being sorted. */
+	private unsorted: Segment[] = [];
+	private sorting: { seg: Segment; digits: number[] } | undefined;
 	/** Rows below this went into a range (or were looked at and found removed). */
 	private tailStart = 0;
 	private pending: number[] = [];
 	private pendingLive = 0;
+	/** Dead rows over all units. */
 	private dead = 0;
 	private job: Job | undefined;
 	/** Index into `ranges` of the next range compaction looks at, while compacting. */
 	private compactAt: number | undefined;
+	private deadAfterCompaction = -1;
 	private ordered: Segment[] | undefined;
 	private cancelSlice: (() => void) | undefined;
+	/** Set by prepare(): index the partial last range too, until caught up. */
+	private eager = false;
 	private slices = 0;
 	private readonly scheduler: IndexScheduler;
 	private readonly sliceMs: number;
+	private readonly rangeRows: number;
+	private readonly foldBatch: number;
+	private readonly compactMinDead: number;
+	private readonly maxDeltas: number;
 
 	constructor(
 		private readonly source: RowSource,
@@ -208,6 +267,10 @@ export class SearchIndex {
 	) {
 		this.scheduler = options.scheduler ?? immediateScheduler;
 		this.sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+		this.rangeRows = options.tuning?.rangeRows ?? RANGE_ROWS;
+		this.foldBatch = options.tuning?.foldBatch ?? FOLD_BATCH;
+		this.compactMinDead = options.tuning?.compactMinDead ?? COMPACT_MIN_DEAD;
+		this.maxDeltas = options.tuning?.maxDeltas ?? MAX_DELTAS;
 	}
 
 	// -------------------------------------------------------------------------------------------
@@ -220,9 +283,9 @@ export class SearchIndex {
 
 	/** The name or labels of a row changed. */
 	changed(row: number): void {
-		this.settleJobFor(row);
+		const state = row < this.rowSeg.length ? this.rowSeg[row] : NONE;
+		this.noteTouched(row, state);
 		if (row >= this.tailStart) return; // not indexed yet: it will be read as it is now
-		const state = this.rowSeg[row];
 		if (state === PENDING) return;
 		if (state >= FIRST_ID) this.markDead(state);
 		this.rowSeg[row] = PENDING;
@@ -233,13 +296,21 @@ export class SearchIndex {
 
 	/** A row was removed from the store. */
 	removed(row: number): void {
-		this.settleJobFor(row);
+		const state = row < this.rowSeg.length ? this.rowSeg[row] : NONE;
+		this.noteTouched(row, state);
 		if (row >= this.tailStart) return;
-		const state = this.rowSeg[row];
 		if (state === PENDING) this.pendingLive--;
 		else if (state >= FIRST_ID) this.markDead(state);
 		this.rowSeg[row] = NONE;
 		this.kick();
+	}
+
+	/**
+	 * A change to a row the running job may have read already: the job goes on, and at commit the
+	 * row's new entry counts as dead and the row is queued again. Ingest never waits for a job.
+	 */
+	private noteTouched(row: number, state: number): void {
+		if (this.job?.covers(row, state)) this.job.touched.add(row);
 	}
 
 	/**
@@ -251,11 +322,13 @@ export class SearchIndex {
 		const oldCount = prefix.length - 1;
 		const isLive = (r: number) => r < oldCount && prefix[r + 1] > prefix[r];
 		for (const seg of this.segments()) {
-			const rows = seg.rows;
-			for (let e = 0; e < rows.length; e++) {
-				const r = rows[e];
-				rows[e] = r >= 0 && isLive(r) ? prefix[r] : -1;
+			// Order is kept, so 16-bit offsets from the (renumbered) base stay in range.
+			const base = seg.rows instanceof Uint16Array ? prefix[Math.min(seg.rowBase, oldCount)] : 0;
+			for (let e = 0; e < seg.rows.length; e++) {
+				const r = rowAt(seg, e);
+				seg.rows[e] = r >= 0 && isLive(r) ? prefix[r] - base : seg.noRow;
 			}
+			seg.rowBase = base;
 			seg.minRow = prefix[Math.min(seg.minRow, oldCount)];
 		}
 		for (const range of this.ranges) {
@@ -275,16 +348,20 @@ export class SearchIndex {
 		this.cancelSlice?.();
 		this.cancelSlice = undefined;
 		this.rowSeg = new Uint16Array(1024);
-		this.segById = [undefined, undefined];
+		this.unitById = [undefined, undefined];
 		this.freeIds = [];
 		this.ranges = [];
 		this.deltas = [];
+		this.unsorted = [];
+		this.sorting = undefined;
 		this.tailStart = 0;
 		this.pending = [];
 		this.pendingLive = 0;
 		this.dead = 0;
 		this.job = undefined;
 		this.compactAt = undefined;
+		this.deadAfterCompaction = -1;
+		this.eager = false;
 		this.ordered = undefined;
 	}
 
@@ -295,11 +372,13 @@ export class SearchIndex {
 
 	get stats(): IndexStats {
 		return {
-			segments: this.ranges.reduce((n, r) => n + r.segs.length, 0) + this.deltas.length,
+			segments: this.segments().length,
 			deltas: this.deltas.length,
 			dead: this.dead,
 			pending: Math.max(0, this.source.count - this.tailStart) + this.pendingLive,
+			unsorted: this.unsorted.length,
 			slices: this.slices,
+			busy: this.hasWork(),
 		};
 	}
 
@@ -307,27 +386,72 @@ export class SearchIndex {
 	// doing the work
 
 	/**
-	 * Does queued work for about `budgetMs` (it stops after the unit that reaches it; a unit is
-	 * folding 128 contacts or building one segment of at most 2,048). True when nothing is left.
+	 * Does queued work for about `budgetMs` (it stops after the unit of work that reaches it:
+	 * folding 128 contacts, joining a segment's text, or one of the two steps sorting a segment of
+	 * at most 2,048). True when nothing is left.
 	 */
 	indexSome(budgetMs: number): boolean {
 		const clock = this.scheduler;
 		const started = clock.now();
 		for (;;) {
-			this.job ??= this.nextJob(true);
-			if (!this.job) return true;
-			this.step(this.job);
+			if (!this.unitOfWork(true, this.eager)) {
+				this.eager = false;
+				return true;
+			}
 			if (clock.now() - started >= budgetMs) return !this.hasWork();
 		}
 	}
 
-	/** Finishes what search needs now: pending rows and the tail (not compaction). */
-	flush(): void {
-		for (;;) {
-			this.job ??= this.nextJob(false);
-			if (!this.job) return;
+	/**
+	 * One unit of work: the running job's next, else (in this order) pending rows, the tail,
+	 * sorting a segment, compaction. False when there is nothing to do.
+	 */
+	private unitOfWork(background: boolean, partialTail: boolean): boolean {
+		this.job ??= this.nextJob(false, partialTail);
+		if (this.job) {
 			this.step(this.job);
+			return true;
 		}
+		if (!background) return false;
+		if (this.sortSome()) return true;
+		this.job = this.nextJob(true, partialTail);
+		if (!this.job) return false;
+		this.step(this.job);
+		return true;
+	}
+
+	/**
+	 * Finishes what search needs now: pending rows and the tail, as searchable text (not sorting,
+	 * not compaction; a query sweeps unsorted segments).
+	 */
+	flush(): void {
+		while (this.unitOfWork(false, true));
+		// What it built still needs sorting: in the background.
+		this.kick();
+	}
+
+	/** Sorts the oldest unsorted segment, in two units (words; digits and signatures). */
+	private sortSome(): boolean {
+		while (this.unsorted.length > 0 && this.unsorted[0].unit.dropped) this.unsorted.shift();
+		const seg = this.unsorted[0];
+		if (!seg) return false;
+		if (this.sorting?.seg !== seg) {
+			this.sorting = { seg, digits: sortWords(seg) };
+		} else {
+			sortDigits(seg, this.sorting.digits);
+			this.sorting = undefined;
+			this.unsorted.shift();
+		}
+		return true;
+	}
+
+	/**
+	 * A search is about to start: index the last, partial range too (the background otherwise
+	 * builds only full ranges, so a page that extends a range does not make it sort twice).
+	 */
+	prepare(): void {
+		this.eager = true;
+		this.kick();
 	}
 
 	/** Makes sure a slice is coming if there is work. */
@@ -342,65 +466,75 @@ export class SearchIndex {
 	}
 
 	private hasWork(): boolean {
-		return this.job !== undefined || this.pendingLive > 0 || this.source.count > this.tailStart || this.compactionDue();
+		return this.job !== undefined || this.pendingLive > 0 || this.tailWork(this.eager) || this.unsorted.length > 0 || this.compactionDue();
+	}
+
+	/** Whether the tail has rows to index: a full range's worth, or any when `partial`. */
+	private tailWork(partial: boolean): boolean {
+		const count = this.source.count;
+		if (count <= this.tailStart) return false;
+		if (partial) return true;
+		const last = this.ranges[this.ranges.length - 1];
+		const from = last && last.hi - last.lo < this.rangeRows ? last.lo : this.tailStart;
+		return count - from >= this.rangeRows;
 	}
 
 	private compactionDue(): boolean {
 		if (this.compactAt !== undefined) return true;
-		const limit = Math.max(COMPACT_MIN_DEAD, this.source.count >> 4);
-		if (this.dead > limit || this.deltas.length > MAX_DELTAS) this.compactAt = 0;
+		const limit = Math.max(this.compactMinDead, this.source.count >> 4);
+		// After a pass, only start another once something changed.
+		if ((this.dead > limit || this.deltas.length > this.maxDeltas) && this.dead !== this.deadAfterCompaction) this.compactAt = 0;
 		return this.compactAt !== undefined;
 	}
 
-	private nextJob(compaction: boolean): Job | undefined {
+	/** Pending rows or the tail; or, when `compaction`, a range to compact once neither is left. */
+	private nextJob(compaction: boolean, partialTail: boolean): Job | undefined {
 		if (this.pending.length > 0) {
-			const list: number[] = [];
-			while (this.pending.length > 0 && list.length < RANGE_ROWS) {
+			// A row can be queued twice (changed, absorbed by a range rebuild, changed again).
+			const rows = new Set<number>();
+			while (this.pending.length > 0 && rows.size < this.rangeRows) {
 				const row = this.pending.pop()!;
-				if (this.rowSeg[row] === PENDING) list.push(row);
+				if (this.rowSeg[row] === PENDING) rows.add(row);
 			}
-			if (list.length > 0) {
-				list.sort((a, b) => a - b);
+			if (rows.size > 0) {
+				const list = [...rows].sort((a, b) => a - b);
 				return new Job(list[0], list[list.length - 1] + 1, undefined, list);
 			}
 			if (this.pending.length === 0) this.pendingLive = 0;
 		}
 		const count = this.source.count;
-		if (count > this.tailStart) {
+		if (this.tailWork(partialTail)) {
 			this.ensureRows(count);
 			const last = this.ranges[this.ranges.length - 1];
-			if (last && last.hi - last.lo < RANGE_ROWS) return new Job(last.lo, Math.min(count, last.lo + RANGE_ROWS), last, undefined);
-			return new Job(this.tailStart, Math.min(count, this.tailStart + RANGE_ROWS), undefined, undefined);
+			if (last && last.hi - last.lo < this.rangeRows) return new Job(last.lo, Math.min(count, last.lo + this.rangeRows), last, undefined);
+			return new Job(this.tailStart, Math.min(count, this.tailStart + this.rangeRows), undefined, undefined);
 		}
 		if (!compaction || !this.compactionDue()) return undefined;
 		for (let at = this.compactAt!; at < this.ranges.length; at++) {
 			const range = this.ranges[at];
-			if (range.segs.some((s) => s.dead > 0)) {
+			if (range.unit && range.unit.dead > 0) {
 				this.compactAt = at + 1;
 				return new Job(range.lo, range.hi, range, undefined);
 			}
 		}
 		this.compactAt = undefined;
+		this.deadAfterCompaction = this.dead;
 		return undefined;
 	}
 
-	/** One unit of a job. */
+	/** One unit of work of a job. */
 	private step(job: Job): void {
 		if (!job.folded) {
 			if (job.list) this.foldList(job);
 			else this.foldRange(job);
 			return;
 		}
-		if (job.narrow.rows.length > 0) {
-			job.built.push(buildSegment(job.narrow, false));
-			job.narrow.rows = [];
-			job.narrow.texts = [];
-			return;
-		}
-		if (job.wide.rows.length > 0) {
-			job.built.push(buildSegment(job.wide, true));
-			job.wide.rows = [];
-			job.wide.texts = [];
+		for (const part of [job.narrow, job.wide]) {
+			if (part.rows.length === 0) continue;
+			// One unit a segment: its text, searchable by a sweep; sorting comes later (sortSome).
+			job.built.push(textSegment(part, part === job.wide));
+			part.rows = [];
+			part.texts = [];
 			return;
 		}
 		this.commit(job);
@@ -408,7 +542,7 @@ export class SearchIndex {
 
 	private foldList(job: Job): void {
 		const list = job.list!;
-		const end = Math.min(list.length, job.next + FOLD_BATCH);
+		const end = Math.min(list.length, job.next + this.foldBatch);
 		for (let i = job.next; i < end; i++) {
 			const row = list[i];
 			if (this.rowSeg[row] !== PENDING) continue;
@@ -420,17 +554,13 @@ export class SearchIndex {
 	}
 
 	private foldRange(job: Job): void {
-		const end = Math.min(job.hi, job.next + FOLD_BATCH);
-		const old = job.replaces?.segs;
+		const end = Math.min(job.hi, job.next + this.foldBatch);
+		const old = job.replaces?.unit;
 		for (let row = job.next; row < end; row++) {
 			const state = row < this.tailStart ? this.rowSeg[row] : NONE;
 			if (state === NONE && row < this.tailStart) continue; // removed
-			let text: string | undefined;
-			if (state >= FIRST_ID && old) {
-				// Live in one of the range's own segments: reuse its entry instead of folding again.
-				const k = old.findIndex((s) => s.id === state);
-				if (k !== -1) text = entryAt(old[k], row, job.cursors, k);
-			}
+			// Live in the range's own unit: reuse its text instead of folding again.
+			let text = old && state === old.id ? textOf(old, row, job.cursors) : undefined;
 			if (text === undefined) {
 				const contact = this.source.row(row);
 				if (!contact) continue;
@@ -444,45 +574,50 @@ export class SearchIndex {
 
 	private commit(job: Job): void {
 		this.job = undefined;
+		const touched = job.touched;
+		const unit: Unit = { id: 0, dropped: false, segs: job.built, rows: job.rows.length, dead: 0, range: job.replaces };
+		for (const seg of job.built) seg.unit = unit;
+		for (const row of job.rows) {
+			if (touched.has(row)) {
+				unit.dead++;
+				continue;
+			}
+			const state = row < this.tailStart || job.list ? this.rowSeg[row] : NONE;
+			if (state === PENDING) this.pendingLive--;
+			// Taken from a delta: that one keeps a dead entry.
+			else if (state >= FIRST_ID && (job.list || this.unitById[state] !== job.replaces?.unit)) this.markDead(state);
+		}
 		if (job.list) {
-			for (const seg of job.built) {
-				for (const row of seg.rows) if (this.rowSeg[row] === PENDING) this.pendingLive--;
-				seg.range = undefined;
-				this.addSegment(seg);
-				this.deltas.push(seg);
-			}
+			this.deltas.push(unit);
+			this.addUnit(unit, touched);
+			// Changed again while folded: still pending, queue them again.
+			for (const row of touched) if (this.rowSeg[row] === PENDING) this.pending.push(row);
 		} else {
-			// Rows taken from a delta or from the pending queue leave a dead entry there.
-			for (const seg of job.built) {
-				for (const row of seg.rows) {
-					const state = row < this.tailStart ? this.rowSeg[row] : NONE;
-					if (state === PENDING) this.pendingLive--;
-					else if (state >= FIRST_ID && this.segById[state]!.range !== job.replaces) this.markDead(state);
-				}
-			}
 			let range = job.replaces;
 			if (range) {
-				for (const seg of range.segs) this.dropSegment(seg);
+				if (range.unit) this.dropUnit(range.unit);
 				range.hi = Math.max(range.hi, job.hi);
 			} else {
-				range = { lo: job.lo, hi: job.hi, segs: [] };
+				range = { lo: job.lo, hi: job.hi, unit: undefined };
 				this.ranges.push(range);
 			}
-			range.segs = job.built;
-			for (const seg of job.built) {
-				seg.range = range;
-				this.addSegment(seg);
-			}
+			range.unit = unit;
+			unit.range = range;
+			this.addUnit(unit, touched);
 			this.tailStart = Math.max(this.tailStart, job.hi);
+			// Changed while the job ran (its entry is stale): index them again, as changed rows.
+			for (const row of touched) {
+				if (!this.source.row(row)) {
+					this.rowSeg[row] = NONE;
+				} else if (this.rowSeg[row] !== PENDING) {
+					this.rowSeg[row] = PENDING;
+					this.pending.push(row);
+					this.pendingLive++;
+				}
+			}
 		}
 		if (this.pendingLive === 0) this.pending = [];
 		this.ordered = undefined;
-	}
-
-	/** A change to a row that the current job has read: finish the job first, then apply the change. */
-	private settleJobFor(row: number): void {
-		const job = this.job;
-		if (job && job.covers(row, row < this.rowSeg.length ? this.rowSeg[row] : NONE)) this.finishJob();
 	}
 
 	private finishJob(): void {
@@ -490,32 +625,45 @@ export class SearchIndex {
 	}
 
 	private markDead(id: number): void {
-		const seg = this.segById[id]!;
-		seg.dead++;
+		const unit = this.unitById[id]!;
+		unit.dead++;
 		this.dead++;
-		if (!seg.range && seg.dead >= seg.rows.length) {
-			this.deltas.splice(this.deltas.indexOf(seg), 1);
-			this.dropSegment(seg);
+		if (!unit.range && unit.dead >= unit.rows) {
+			this.deltas.splice(this.deltas.indexOf(unit), 1);
+			this.dropUnit(unit);
 			this.ordered = undefined;
 		}
 	}
 
-	private addSegment(seg: Segment): void {
+	private addUnit(unit: Unit, stale: ReadonlySet<number>): void {
+		for (const seg of unit.segs) this.unsorted.push(seg);
 		let id = this.freeIds.pop();
 		if (id === undefined) {
-			id = this.segById.length;
-			this.segById.push(undefined);
+			id = this.unitById.length;
+			this.unitById.push(undefined);
 			if (id > 0xffff && this.rowSeg instanceof Uint16Array) this.rowSeg = Int32Array.from(this.rowSeg);
 		}
-		seg.id = id;
-		this.segById[id] = seg;
-		for (const row of seg.rows) this.rowSeg[row] = id;
+		unit.id = id;
+		this.unitById[id] = unit;
+		this.dead += unit.dead;
+		for (const seg of unit.segs) {
+			for (let e = 0; e < seg.rows.length; e++) {
+				const row = rowAt(seg, e);
+				if (!stale.has(row)) this.rowSeg[row] = id;
+			}
+		}
+		// A delta all of whose rows changed again while it was built holds nothing.
+		if (!unit.range && unit.dead >= unit.rows) {
+			this.deltas.splice(this.deltas.indexOf(unit), 1);
+			this.dropUnit(unit);
+		}
 	}
 
-	private dropSegment(seg: Segment): void {
-		this.dead -= seg.dead;
-		this.segById[seg.id] = undefined;
-		this.freeIds.push(seg.id);
+	private dropUnit(unit: Unit): void {
+		unit.dropped = true;
+		this.dead -= unit.dead;
+		this.unitById[unit.id] = undefined;
+		this.freeIds.push(unit.id);
 	}
 
 	private ensureRows(count: number): void {
@@ -528,7 +676,10 @@ export class SearchIndex {
 	}
 
 	private segments(): Segment[] {
-		return [...this.ranges.flatMap((r) => r.segs), ...this.deltas];
+		const out: Segment[] = [];
+		for (const range of this.ranges) if (range.unit) out.push(...range.unit.segs);
+		for (const unit of this.deltas) out.push(...unit.segs);
+		return out;
 	}
 
 	// -------------------------------------------------------------------------------------------
@@ -544,8 +695,9 @@ export class SearchIndex {
 		const out: number[] = [];
 		const taken = new Set<number>();
 		const digitsOnly = q.length >= DIGIT_STEP && /^\d+$/.test(q);
+		const pairs = pairBits(q.length > MAX_KEY ? q.slice(0, MAX_KEY) : q);
 		for (const rank of [RANK_NAME, RANK_WORD, RANK_INFIX]) {
-			const found = this.collect(segs, rank, q, limit - out.length, taken, digitsOnly);
+			const found = this.collect(segs, rank, q, limit - out.length, taken, digitsOnly, pairs);
 			for (const row of found) {
 				out.push(row);
 				taken.add(row);
@@ -560,7 +712,7 @@ export class SearchIndex {
 	 * every row with a better one. Visits segments by their lowest row and stops as soon as no
 	 * later segment can hold a row before the need-th found.
 	 */
-	private collect(segs: Segment[], rank: number, q: string, need: number, taken: Set<number>, digitsOnly: boolean): number[] {
+	private collect(segs: Segment[], rank: number, q: string, need: number, taken: Set<number>, digitsOnly: boolean, pairs: number[]): number[] {
 		let found: number[] = [];
 		const seen = new Set<number>();
 		const rowSeg = this.rowSeg;
@@ -569,32 +721,43 @@ export class SearchIndex {
 		const head = q.length > MAX_KEY ? q.slice(0, MAX_KEY) : q;
 		const long = head !== q;
 		const take = (seg: Segment, entry: number) => {
-			const row = seg.rows[entry];
-			if (row < 0 || rowSeg[row] !== seg.id || taken.has(row) || seen.has(row)) return;
+			const row = rowAt(seg, entry);
+			if (row < 0 || rowSeg[row] !== seg.unit.id || taken.has(row) || seen.has(row)) return;
 			seen.add(row);
 			found.push(row);
 		};
 		for (let i = 0; i < segs.length; i++) {
 			const seg = segs[i];
-			if (seg.dead >= seg.rows.length) continue;
-			if (rank === RANK_NAME) {
-				const [lo, hi] = nameRange(seg, head);
-				for (let k = lo; k < hi; k++) {
-					const entry = seg.names[k];
-					if (!long || seg.text.startsWith(q, seg.starts[entry] + 1)) take(seg, entry);
+			if (seg.unit.dead >= seg.unit.rows || !hasPairs(seg, pairs)) continue;
+			if ((rank === RANK_NAME || rank === RANK_WORD) && !seg.words) {
+				// Not sorted yet: sweep the text for name starts ("\nq"), or for q after a space or field mark.
+				const { text, starts } = seg;
+				if (rank === RANK_NAME) {
+					const needle = ENTRY + q;
+					for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) take(seg, entryOf(starts, at));
+				} else {
+					for (let at = text.indexOf(q); at !== -1; at = text.indexOf(q, at + 1)) {
+						const before = text.charCodeAt(at - 1);
+						if (before === SPACE || before === TAB) take(seg, entryOf(starts, at));
+					}
 				}
-			} else if (rank === RANK_WORD) {
-				const [lo, hi] = prefixRange(seg.text, seg.words, head);
+			} else if (rank === RANK_NAME || rank === RANK_WORD) {
+				if (seg.heads && !mayStart(seg, q, rank === RANK_NAME ? 0 : 512)) continue;
+				const { text } = seg;
+				const words = seg.words!;
+				const [lo, hi] = prefixRange(text, words, head);
 				for (let k = lo; k < hi; k++) {
-					if (!long || seg.text.startsWith(q, seg.words[k])) take(seg, entryOf(seg.starts, seg.words[k]));
+					const at = words[k];
+					if (text.charCodeAt(at - 1) === NEWLINE !== (rank === RANK_NAME)) continue;
+					if (!long || text.startsWith(q, at)) take(seg, entryOf(seg.starts, at));
 				}
-			} else if (digitsOnly) {
+			} else if (digitsOnly && seg.digits) {
 				// Every match of a digit string covers a sampled digit within its first DIGIT_STEP characters.
 				for (let j = 0; j < DIGIT_STEP; j++) {
 					const rest = q.slice(j, j + MAX_KEY);
-					const [lo, hi] = prefixRange(seg.text, seg.digits, rest);
+					const [lo, hi] = digitRange(seg, rest);
 					for (let k = lo; k < hi; k++) {
-						const at = seg.digits[k] - j;
+						const at = seg.digits![k] - j;
 						if (seg.text.startsWith(q, at)) take(seg, entryOf(seg.starts, at));
 					}
 				}
@@ -622,73 +785,198 @@ const RANK_NAME = 0;
 const RANK_WORD = 1;
 const RANK_INFIX = 2;
 
-function add(job: Job, row: number, text: string): void {
-	const part = /[\u0100-\uffff]/.test(text) ? job.wide : job.narrow;
-	part.rows.push(row);
-	part.texts.push(text);
+/** The row of entry e, or -1 if a renumbering dropped it. */
+function rowAt(seg: Segment, e: number): number {
+	const v = seg.rows[e];
+	return v === seg.noRow ? -1 : seg.rowBase + v;
 }
 
-/** The text of `row`'s entry in old segment k of a range job (cursor k walks its rows in order). */
+const WIDE = /[\u0100-\uffff]/;
+
+/**
+ * Files a folded entry into the job's one-byte or two-byte part. When only the name needs two
+ * bytes a character, the name goes to the two-byte part and number and labels to the one-byte
+ * part (as an entry with an empty name): no query spans two fields, so no match is lost.
+ */
+function add(job: Job, row: number, text: string): void {
+	job.rows.push(row);
+	if (!WIDE.test(text)) {
+		job.narrow.rows.push(row);
+		job.narrow.texts.push(text);
+		return;
+	}
+	const tab = text.indexOf(FIELD);
+	if (tab > 1 && !WIDE.test(text.slice(tab))) {
+		job.wide.rows.push(row);
+		job.wide.texts.push(text.slice(0, tab));
+		job.narrow.rows.push(row);
+		job.narrow.texts.push(ENTRY + text.slice(tab));
+		return;
+	}
+	job.wide.rows.push(row);
+	job.wide.texts.push(text);
+}
+
+/** A row's whole entry in an old unit, put back together if it was split (cursors walk each segment's rows in order). */
+function textOf(unit: Unit, row: number, cursors: number[]): string | undefined {
+	let name: string | undefined;
+	let rest: string | undefined;
+	for (let k = 0; k < unit.segs.length; k++) {
+		const part = entryAt(unit.segs[k], row, cursors, k);
+		if (part === undefined) continue;
+		// The one-byte half of a split entry has an empty name.
+		if (part.charCodeAt(1) === TAB && unit.segs.length > 1) rest = part;
+		else name = part;
+	}
+	if (name !== undefined && rest !== undefined) return name + rest.slice(1);
+	return name ?? rest;
+}
+
+/** The text of `row`'s entry in a segment (cursor k walks its rows in order). */
 function entryAt(seg: Segment, row: number, cursors: number[], k: number): string | undefined {
 	let c = cursors[k];
-	while (c < seg.rows.length && seg.rows[c] < row) c++;
+	while (c < seg.rows.length && rowAt(seg, c) < row) c++;
 	cursors[k] = c;
-	if (c >= seg.rows.length || seg.rows[c] !== row) return undefined;
+	if (c >= seg.rows.length || rowAt(seg, c) !== row) return undefined;
 	return seg.text.slice(seg.starts[c], c + 1 < seg.starts.length ? seg.starts[c + 1] : seg.text.length);
 }
 
-function isDigit(c: number): boolean {
-	return c >= 48 && c <= 57;
+/** One unit: a segment's text, entry starts, rows and pair signature; searchable by a sweep. */
+function textSegment(part: Part, wide: boolean): Segment {
+	let text = part.texts.join('');
+	// V8 keeps a string two-byte when any piece it was built from was, whatever its characters
+	// (NFD folding and slices of two-byte entries are): copy a one-byte text into one-byte storage,
+	// half the size.
+	if (!wide) text = Buffer.from(text, 'latin1').toString('latin1');
+	const n = part.texts.length;
+	const starts = text.length > 0xffff ? new Int32Array(n) : new Uint16Array(n);
+	let offset = 0;
+	for (let e = 0; e < n; e++) {
+		starts[e] = offset;
+		offset += part.texts[e].length;
+	}
+	const lo = part.rows[0];
+	const narrowRows = part.rows[n - 1] - lo < 0xffff;
+	const rows = narrowRows ? new Uint16Array(n) : new Int32Array(n);
+	for (let e = 0; e < n; e++) rows[e] = narrowRows ? part.rows[e] - lo : part.rows[e];
+	return {
+		unit: undefined as unknown as Unit, // set at commit
+		text,
+		wide,
+		starts,
+		rows,
+		rowBase: narrowRows ? lo : 0,
+		noRow: narrowRows ? 0xffff : -1,
+		minRow: lo,
+		words: undefined,
+		digits: undefined,
+		digitDirectory: undefined,
+		heads: undefined,
+		pairs: pairSignature(text),
+	};
 }
 
-/** Builds one segment from folded entries (rows ascending). */
-function buildSegment(part: Part, wide: boolean): Segment {
-	const text = part.texts.join('');
-	const n = part.texts.length;
-	const big = text.length > 0xffff;
-	const starts = big ? new Int32Array(n) : new Uint16Array(n);
+/**
+ * Sorting, unit 1: finds where names, words and fields start and every DIGIT_STEP-th digit of
+ * each digit run; sorts the starts (and sets the heads signature). Returns the digit positions.
+ */
+function sortWords(seg: Segment): number[] {
+	const { text, starts, wide } = seg;
 	const names: number[] = [];
 	const words: number[] = [];
 	const digits: number[] = [];
-	let offset = 0;
-	for (let e = 0; e < n; e++) {
-		const entry = part.texts[e];
-		starts[e] = offset;
-		if (entry.charCodeAt(1) !== TAB) names.push(e);
+	for (let e = 0; e < starts.length; e++) {
+		const offset = starts[e];
+		const end = e + 1 < starts.length ? starts[e + 1] : text.length;
+		if (text.charCodeAt(offset + 1) !== TAB) names.push(offset + 1);
 		let prev = NEWLINE;
 		let run = -1;
-		for (let i = 1; i < entry.length; i++) {
-			const c = entry.charCodeAt(i);
-			const wordStart = prev === SPACE || prev === TAB || i === 1;
-			if (wordStart && i > 1 && c !== TAB && c !== SPACE) words.push(offset + i);
-			if (isDigit(c)) {
-				if (!isDigit(prev)) run = i;
-				// A run's first digit at a word start is found as a word start (rank 1) already.
-				if ((i - run) % DIGIT_STEP === 0 && !(wordStart && i === run)) digits.push(offset + i);
+		for (let i = offset + 1; i < end; i++) {
+			const c = text.charCodeAt(i);
+			const wordStart = prev === SPACE || prev === TAB || i === offset + 1;
+			if (wordStart && i > offset + 1 && c !== TAB && c !== SPACE) words.push(i);
+			if (c >= 48 && c <= 57) {
+				if (!(prev >= 48 && prev <= 57)) run = i;
+				// A run's first digit at a name or word start is found as such already (rank 0 or 1).
+				if ((i - run) % DIGIT_STEP === 0 && !(wordStart && i === run)) digits.push(i);
 			}
 			prev = c;
 		}
-		offset += entry.length;
 	}
-	const nameOrder = sortOrder(
-		text,
-		names.map((e) => starts[e] + 1),
-		wide,
-	);
-	const sortedNames = n > 0xffff ? new Int32Array(names.length) : new Uint16Array(names.length);
-	for (let i = 0; i < nameOrder.length; i++) sortedNames[i] = names[nameOrder[i]];
-	return {
-		id: 0,
-		text,
-		starts,
-		rows: Int32Array.from(part.rows),
-		minRow: part.rows[0],
-		names: sortedNames,
-		words: sorted(text, words, wide),
-		digits: sorted(text, digits, wide),
-		dead: 0,
-		range: undefined,
+	seg.heads = headSignature(text, names, words);
+	seg.words = sorted(text, words.concat(names), wide);
+	return digits;
+}
+
+/** Sorting, unit 2: the sampled digits sorted, with their directory. */
+function sortDigits(seg: Segment, positions: number[]): void {
+	const digits = sorted(seg.text, positions, seg.wide);
+	// A directory only pays where there are many digits (numbers); else a plain binary search.
+	seg.digitDirectory = digits.length >= 256 ? directory(seg.text, digits) : undefined;
+	seg.digits = digits;
+}
+
+/** Bits of a segment's pair signature (2 KB): few enough pairs set that a missing one usually shows. */
+const SIGNATURE_BITS = 16384;
+
+function pairBit(a: number, b: number): number {
+	return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) >>> 18;
+}
+
+function pairSignature(text: string): Uint32Array {
+	const bits = new Uint32Array(SIGNATURE_BITS / 32);
+	let prev = text.charCodeAt(0);
+	for (let i = 1; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c !== TAB && c !== NEWLINE && prev !== TAB && prev !== NEWLINE) {
+			const bit = pairBit(prev, c);
+			bits[bit >>> 5] |= 1 << (bit & 31);
+		}
+		prev = c;
+	}
+	return bits;
+}
+
+/** The heads bit of a field start: its first character, or its first two. */
+function headBit(text: string, at: number, pair: boolean): number {
+	const a = text.charCodeAt(at);
+	if (!pair) return Math.imul(a, 0x9e3779b1) >>> 24;
+	const b = codeAt(text, at + 1);
+	return b === -1 ? -1 : 256 + (pairBit(a, b) & 255);
+}
+
+function headSignature(text: string, names: number[], words: number[]): Uint32Array {
+	const bits = new Uint32Array(32);
+	const mark = (at: number, base: number) => {
+		for (const pair of [false, true]) {
+			const bit = headBit(text, at, pair);
+			if (bit !== -1) bits[(base + bit) >>> 5] |= 1 << ((base + bit) & 31);
+		}
 	};
+	for (const at of names) mark(at, 0);
+	for (const at of words) mark(at, 512);
+	return bits;
+}
+
+/** Whether a segment may hold a name (base 0) or word (base 512) starting like q. */
+function mayStart(seg: Segment, q: string, base: number): boolean {
+	const bit = base + headBit(q, 0, q.length >= 2);
+	return (seg.heads![bit >>> 5] & (1 << (bit & 31))) !== 0;
+}
+
+/** The signature bits of q's character pairs. */
+function pairBits(q: string): number[] {
+	const out: number[] = [];
+	for (let i = 1; i < q.length; i++) {
+		const bit = pairBit(q.charCodeAt(i - 1), q.charCodeAt(i));
+		if (!out.includes(bit)) out.push(bit);
+	}
+	return out;
+}
+
+function hasPairs(seg: Segment, bits: number[]): boolean {
+	for (const bit of bits) if ((seg.pairs[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+	return true;
 }
 
 /** The code unit at `at`, or -1 where the field (and so any match) ends. */
@@ -824,17 +1112,17 @@ function comparePrefix(text: string, at: number, q: string): number {
  * [lo, hi) of the sorted positions whose field starts with q (with q cut to MAX_KEY characters:
  * for a longer q, check each with startsWith).
  */
-function prefixRange(text: string, sorted: Positions, q: string): [number, number] {
-	let lo = 0;
-	let hi = sorted.length;
+function prefixRange(text: string, sorted: Positions, q: string, from = 0, to = sorted.length): [number, number] {
+	let lo = from;
+	let hi = to;
 	while (lo < hi) {
 		const mid = (lo + hi) >> 1;
 		if (comparePrefix(text, sorted[mid], q) < 0) lo = mid + 1;
 		else hi = mid;
 	}
-	if (lo === sorted.length || comparePrefix(text, sorted[lo], q) !== 0) return [lo, lo];
+	if (lo === to || comparePrefix(text, sorted[lo], q) !== 0) return [lo, lo];
 	const first = lo;
-	hi = sorted.length;
+	hi = to;
 	while (lo < hi) {
 		const mid = (lo + hi) >> 1;
 		if (comparePrefix(text, sorted[mid], q) <= 0) lo = mid + 1;
@@ -843,25 +1131,26 @@ function prefixRange(text: string, sorted: Positions, q: string): [number, numbe
 	return [first, lo];
 }
 
-/** Like prefixRange over the name starts, which are kept as entry numbers. */
-function nameRange(seg: Segment, q: string): [number, number] {
-	const { text, starts, names } = seg;
-	let lo = 0;
-	let hi = names.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (comparePrefix(text, starts[names[mid]] + 1, q) < 0) lo = mid + 1;
-		else hi = mid;
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, k) => String(k).padStart(3, '0'));
+
+/** For each 3-digit string, where it would go in the sorted digit starts (a merge, not 1,000 searches). */
+function directory(text: string, sorted: Positions): Uint16Array | Int32Array {
+	const dir = sorted.length > 0xffff ? new Int32Array(1001) : new Uint16Array(1001);
+	let i = 0;
+	for (let k = 0; k < 1000; k++) {
+		while (i < sorted.length && comparePrefix(text, sorted[i], THREE_DIGITS[k]) < 0) i++;
+		dir[k] = i;
 	}
-	if (lo === names.length || comparePrefix(text, starts[names[lo]] + 1, q) !== 0) return [lo, lo];
-	const first = lo;
-	hi = names.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (comparePrefix(text, starts[names[mid]] + 1, q) <= 0) lo = mid + 1;
-		else hi = mid;
-	}
-	return [first, lo];
+	dir[1000] = sorted.length;
+	return dir;
+}
+
+/** prefixRange over a segment's digit starts for a digit string, narrowed by the directory when it has 3 digits or more. */
+function digitRange(seg: Segment, q: string): [number, number] {
+	const digits = seg.digits!;
+	if (q.length < 3 || !seg.digitDirectory) return prefixRange(seg.text, digits, q);
+	const k = (q.charCodeAt(0) - 48) * 100 + (q.charCodeAt(1) - 48) * 10 + (q.charCodeAt(2) - 48);
+	return prefixRange(seg.text, digits, q, seg.digitDirectory[k], seg.digitDirectory[k + 1]);
 }
 
 /** The entry holding offset `at` (binary search over ascending starts). */

@@ -2,13 +2,14 @@
 // Each contact has a row number, given when it is first loaded: rows are load order (the API's
 // order), and groups and search results keep it. Ingesting a page touches only that page's
 // contacts, never the whole store: a new contact is an append to its groups, a changed one a
-// binary search in each group it leaves or joins (RowList), and the search index takes both in
-// slices in the background (SearchIndex).
+// binary search and a shift within a block of at most 1,024 in each group it leaves or joins
+// (RowList), and the search index takes both in slices in the background (SearchIndex). Removed
+// contacts leave holes in the rows, renumbered away once they outnumber the contacts.
 import type { Contact } from '../api/types';
 import { Emitter } from './emitter';
 import { compareGroupKeys, GroupBy, groupKeysOf, groupLabel } from './grouping';
 import { RowList } from './rowList';
-import { IndexScheduler, IndexStats, SearchIndex } from './searchIndex';
+import { IndexStats, SearchIndex, SearchIndexOptions } from './searchIndex';
 
 export interface GroupSummary {
 	key: string;
@@ -28,11 +29,9 @@ export interface StoreChange {
 	removed?: number;
 }
 
-export interface ContactStoreOptions {
-	/** Runs the search index's background slices (tests and the benchmark inject their own). */
-	scheduler?: IndexScheduler;
-	/** Longest a background indexing slice may run, in ms. */
-	sliceMs?: number;
+export interface ContactStoreOptions extends SearchIndexOptions {
+	/** Holes (removed contacts) tolerated before rows are renumbered, at least; for tests. */
+	compactHoles?: number;
 }
 
 class Grouping {
@@ -82,10 +81,11 @@ class Grouping {
 
 export class ContactStore {
 	/** Id -> row. */
-	private readonly byId = new Map<string, number>();
+	private readonly byId = new IdMap();
 	/** Row -> contact; undefined where a contact was removed (a hole, until compactRows). */
 	private rows: (Contact | undefined)[] = [];
 	private holes = 0;
+	private readonly compactHoles: number;
 	private readonly groupings: Record<GroupBy, Grouping> = { type: new Grouping('type'), label: new Grouping('label') };
 	private readonly index: SearchIndex;
 	private readonly changed = new Emitter<StoreChange>();
@@ -99,6 +99,7 @@ export class ContactStore {
 	readonly onDidChange = this.changed.event;
 
 	constructor(options: ContactStoreOptions = {}) {
+		this.compactHoles = options.compactHoles ?? 4096;
 		const rows = () => this.rows;
 		this.index = new SearchIndex(
 			{
@@ -187,7 +188,7 @@ export class ContactStore {
 			this.holes++;
 			removed++;
 		}
-		if (this.holes > 4096 && this.holes > this.byId.size) this.compactRows();
+		if (this.holes > this.compactHoles && this.holes > this.byId.size) this.compactRows();
 		if (removed) this.changed.fire({ added: 0, updated: 0, unchanged: 0, cleared: false, removed });
 		return removed;
 	}
@@ -204,7 +205,7 @@ export class ContactStore {
 		}
 		prefix[count] = next;
 		this.rows.length = next;
-		for (const [id, row] of this.byId) this.byId.set(id, prefix[row]);
+		this.byId.renumber(prefix);
 		for (const grouping of Object.values(this.groupings)) for (const rows of grouping.members.values()) rows.renumber(prefix);
 		this.index.renumber(prefix);
 		this.holes = 0;
@@ -319,19 +320,20 @@ export class ContactStore {
 	/** The first `limit` contacts in load order (the API lists the most recently updated first). */
 	first(limit: number): Contact[] {
 		const out: Contact[] = [];
-		for (const row of this.byId.values()) {
-			if (out.length >= limit) break;
-			out.push(this.rows[row]!);
+		for (let row = 0; row < this.rows.length && out.length < limit; row++) {
+			const contact = this.rows[row];
+			if (contact !== undefined) out.push(contact);
 		}
 		return out;
 	}
 
 	/**
 	 * The search index is kept up to date in the background, in slices of a few ms, as contacts
-	 * arrive; this makes sure a slice is coming (call it when a search opens). It never blocks.
+	 * arrive (a range of 2,048 at a time); this has it index the last partial range too, so the
+	 * next search finds nothing left to do (call it when a search opens). It never blocks.
 	 */
 	prepareSearch(): void {
-		this.index.kick();
+		this.index.prepare();
 	}
 
 	/**
@@ -360,6 +362,68 @@ export class ContactStore {
 }
 
 const NO_LABELS = Object.freeze([]) as unknown as string[];
+
+const SHARDS = 32;
+
+/**
+ * Shard of each of the 1,024 top hash values. Shard k gets a share proportional to 2^(k/32): the
+ * shards reach the sizes where a Map doubles at different totals, so about one of them rehashes
+ * every 2% of growth, never all at once (equal shards would all double in the same page).
+ */
+const SHARD_OF = (() => {
+	const weights = Array.from({ length: SHARDS }, (_, k) => 2 ** (k / SHARDS));
+	const total = weights.reduce((a, b) => a + b, 0);
+	const table = new Uint8Array(1024);
+	let k = 0;
+	let edge = (weights[0] / total) * 1024;
+	for (let i = 0; i < 1024; i++) {
+		while (i >= edge && k < SHARDS - 1) edge += (weights[++k] / total) * 1024;
+		table[i] = k;
+	}
+	return table;
+})();
+
+class IdMap {
+	private readonly shards = Array.from({ length: SHARDS }, () => new Map<string, number>());
+	private count = 0;
+
+	get size(): number {
+		return this.count;
+	}
+
+	get(id: string): number | undefined {
+		return this.shard(id).get(id);
+	}
+
+	set(id: string, row: number): void {
+		const shard = this.shard(id);
+		const before = shard.size;
+		shard.set(id, row);
+		this.count += shard.size - before;
+	}
+
+	delete(id: string): boolean {
+		const gone = this.shard(id).delete(id);
+		if (gone) this.count--;
+		return gone;
+	}
+
+	clear(): void {
+		for (const shard of this.shards) shard.clear();
+		this.count = 0;
+	}
+
+	renumber(prefix: Int32Array): void {
+		for (const shard of this.shards) for (const [id, row] of shard) shard.set(id, prefix[row]);
+	}
+
+	private shard(id: string): Map<string, number> {
+		// FNV-1a over the last 13 characters: the varying digits of a number before "@c.us".
+		let h = 0x811c9dc5;
+		for (let i = Math.max(0, id.length - 13); i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+		return this.shards[SHARD_OF[h >>> 22]];
+	}
+}
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 	if (a === b) return true;

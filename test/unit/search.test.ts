@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ContactStore } from '../../src/contacts/store';
 import { contact } from './fixtures';
+import { FakeScheduler } from './fakeScheduler';
 
 function storeWith() {
 	const store = new ContactStore();
@@ -76,5 +77,42 @@ describe('contact search', () => {
 		// "bk" ends one entry and "9192" starts the next entry's number; no match may span them.
 		assert.deepEqual(ids(storeWith().search('bk\t9192')), []);
 		assert.deepEqual(storeWith().search('label2 919'), []);
+	});
+
+	it('matches names longer than the sorted key (64 characters) in full', () => {
+		const long = `${'word '.repeat(20)}tail`;
+		const store = new ContactStore();
+		store.ingest([contact('911111111111', { contact_name: long }), contact('912222222222', { contact_name: `${'word '.repeat(20)}other` })]);
+		assert.deepEqual(ids(store.search(long)), ['911111111111']);
+		assert.deepEqual(ids(store.search(`${'word '.repeat(15)}tail`)), ['911111111111'], 'a word start, past the key');
+		assert.deepEqual(ids(store.search('word word')), ['911111111111', '912222222222']);
+	});
+
+	it('indexes a segment over 64K characters (wider offsets)', () => {
+		const store = new ContactStore();
+		const huge = 'Abcdefghij '.repeat(7000);
+		store.ingest([contact('911111111111', { contact_name: 'First' }), contact('912222222222', { contact_name: huge + 'Needle' }), contact('913333333333', { contact_name: 'Needle Last' })]);
+		assert.deepEqual(ids(store.search('needle')), ['913333333333', '912222222222']);
+		assert.deepEqual(ids(store.search('13333')), ['913333333333']);
+		assert.deepEqual(ids(store.search('first')), ['911111111111']);
+		assert.equal(store.search('abcdefghij abc', 5).length, 1);
+	});
+
+	it('answers completely before the background has indexed anything', () => {
+		const scheduler = new FakeScheduler();
+		const store = new ContactStore({ scheduler });
+		store.ingest([contact('911111111111', { contact_name: 'Anna' }), contact('912222222222', { contact_name: 'Hannah Anna' })]);
+		store.prepareSearch();
+		assert.equal(store.indexStats.pending, 2, 'prepareSearch only schedules');
+		assert.ok(scheduler.queued > 0);
+		assert.deepEqual(ids(store.search('anna')), ['911111111111', '912222222222']);
+		store.ingest([contact('912222222222', { contact_name: 'Bob' }), contact('913333333333', { contact_name: 'Annabel' })]);
+		assert.deepEqual(ids(store.search('anna')), ['911111111111', '913333333333']);
+		assert.equal(store.indexStats.pending, 0, 'search made them searchable');
+		assert.ok(store.indexStats.unsorted > 0 && scheduler.queued > 0, 'and left their sorting to a slice');
+		scheduler.run();
+		assert.deepEqual([store.indexStats.pending, store.indexStats.unsorted], [0, 0]);
+		assert.deepEqual(ids(store.search('anna')), ['911111111111', '913333333333']);
+		store.dispose();
 	});
 });

@@ -111,6 +111,51 @@ describe('ContactStore', () => {
 		assert.equal(store.total, 1);
 	});
 
+	it('keeps a regrouped contact at its load position in its new group', () => {
+		const store = new ContactStore();
+		store.ingest([contact('1', { labels: ['a'] }), contact('2', { labels: ['b'] }), contact('3', { labels: ['b'] }), contact('4', { labels: ['a'] })]);
+		store.ingest([contact('4', { labels: ['b'] }), contact('1', { labels: ['b'], contact_type: 'business' })]);
+		assert.deepEqual(store.groupContacts('label', 'b').map((c) => c.contact_id), ['1@c.us', '2@c.us', '3@c.us', '4@c.us']);
+		assert.deepEqual(store.groups('label').map((g) => [g.key, g.count]), [['b', 4]]);
+		assert.deepEqual(store.groupContacts('type', 'business').map((c) => c.contact_id), ['1@c.us']);
+		assert.deepEqual(store.groupContacts('type', 'user').map((c) => c.contact_id), ['2@c.us', '3@c.us', '4@c.us']);
+		assert.deepEqual(store.first(10).map((c) => c.contact_id), ['1@c.us', '2@c.us', '3@c.us', '4@c.us'], 'load order unchanged');
+	});
+
+	it('removes contacts by id: groups, counts, search and events; unknown ids are ignored', () => {
+		const store = new ContactStore();
+		const events: StoreChange[] = [];
+		store.ingest([contact('1', { contact_name: 'Ann', labels: ['vip'] }), contact('2', { contact_name: 'Bob' }), contact('3', { contact_name: 'Anna', contact_type: 'business' })]);
+		assert.equal(store.search('ann').length, 2, 'builds the index');
+		store.onDidChange((e) => events.push(e));
+		assert.equal(store.remove(['1@c.us', '3@c.us', 'nobody@c.us']), 2);
+		assert.equal(store.remove([]), 0);
+		assert.equal(store.size, 1);
+		assert.equal(store.get('1@c.us'), undefined);
+		assert.deepEqual(store.groups('type'), [{ key: 'user', label: 'Users', count: 1 }]);
+		assert.deepEqual(store.groups('label'), [{ key: UNLABELED_KEY, label: 'Unlabeled', count: 1 }]);
+		assert.deepEqual(store.search('ann'), []);
+		assert.deepEqual(store.first(5).map((c) => c.contact_id), ['2@c.us']);
+		assert.deepEqual(events, [{ added: 0, updated: 0, unchanged: 0, cleared: false, removed: 2 }]);
+		// Back again: a new contact, loaded last.
+		store.ingest([contact('1', { contact_name: 'Ann' })]);
+		assert.deepEqual(store.first(5).map((c) => c.contact_id), ['2@c.us', '1@c.us']);
+		assert.deepEqual(store.search('ann').map((c) => c.contact_id), ['1@c.us']);
+	});
+
+	it('renumbers its rows once removals leave more holes than contacts, keeping order, groups and search', () => {
+		const store = new ContactStore({ compactHoles: 4 });
+		store.ingest(Array.from({ length: 30 }, (_, i) => contact(String(1000 + i), { contact_name: `Name ${i}`, labels: i % 2 ? ['odd'] : [] })));
+		store.search('name');
+		store.remove(Array.from({ length: 20 }, (_, i) => `${1000 + i}@c.us`));
+		store.ingest([contact('2000', { contact_name: 'Name new', labels: ['odd'] })]);
+		const expected = [...Array.from({ length: 10 }, (_, i) => `${1020 + i}@c.us`), '2000@c.us'];
+		assert.deepEqual(store.first(100).map((c) => c.contact_id), expected);
+		assert.deepEqual(store.search('name', 100).map((c) => c.contact_id), expected);
+		assert.deepEqual(store.groupContacts('label', 'odd').map((c) => c.contact_id), expected.filter((_, i) => i % 2 || i === 10));
+		assert.deepEqual(store.search('29').map((c) => c.contact_id), ['1029@c.us']);
+	});
+
 	it('fires change events on ingest and clear, not on an empty batch', () => {
 		const store = new ContactStore();
 		const events: StoreChange[] = [];
