@@ -615,7 +615,7 @@ function addPageFigures(
 // ---------------------------------------------------------------------------------------------
 // packaging in a scratch mirror of the repo
 
-const MIRROR_LINKS = ['src', 'node_modules', 'tsconfig.json'];
+const MIRROR_LINKS = ['src', 'test', 'node_modules', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.extension.json', 'tsconfig.webview.json'];
 const MIRROR_COPIES = ['package.json', 'esbuild.js', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
 /** A temp dir that looks like the repo to esbuild.js and vsce; its dist/ is its own. */

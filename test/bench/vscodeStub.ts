@@ -141,6 +141,7 @@ export function createVscodeStub(recorder: HostRecorder): Record<string, unknown
 		activeTextEditor: undefined,
 		visibleTextEditors: [],
 		onDidChangeActiveTextEditor: event(recorder, 'window.onDidChangeActiveTextEditor'),
+		onDidChangeTextEditorSelection: event(recorder, 'window.onDidChangeTextEditorSelection'),
 		onDidChangeVisibleTextEditors: event(recorder, 'window.onDidChangeVisibleTextEditors'),
 		createOutputChannel: fn(recorder, 'window.createOutputChannel', (name: string) => logChannel(name)),
 		createTreeView: fn(recorder, 'window.createTreeView', () =>

@@ -115,4 +115,20 @@ describe('contact search', () => {
 		assert.deepEqual(ids(store.search('anna')), ['911111111111', '913333333333']);
 		store.dispose();
 	});
+
+	it('sorts in the background what a search made searchable', () => {
+		const scheduler = new FakeScheduler();
+		const store = new ContactStore({ scheduler });
+		store.ingest([contact('911111111111', { contact_name: 'Anna' })]);
+		scheduler.run();
+		assert.equal(store.indexStats.pending, 1, 'a partial range waits for a search');
+		assert.equal(scheduler.queued, 0);
+		assert.deepEqual(ids(store.search('ann')), ['911111111111']);
+		assert.equal(store.indexStats.unsorted, 1, 'searchable, swept until sorted');
+		assert.equal(scheduler.queued, 1, 'a slice will sort it');
+		scheduler.run();
+		assert.equal(store.indexStats.unsorted, 0);
+		assert.deepEqual(ids(store.search('ann')), ['911111111111']);
+		store.dispose();
+	});
 });
