@@ -20,7 +20,7 @@ import { parseContactPage } from '../../src/api/validate';
 import { bareNumber } from '../../src/contacts/format';
 import { ContactsLoader } from '../../src/contacts/loader';
 import { foldQuery, haystack, IndexScheduler } from '../../src/contacts/searchIndex';
-import { ContactStore, ContactStoreOptions } from '../../src/contacts/store';
+import { ContactStore } from '../../src/contacts/store';
 import { ContactFactory, generateContacts, LABELS, mulberry32 } from '../double/generator';
 import { ApiDouble, startApiDouble } from '../double/server';
 import { startChildDouble } from './childDouble';
@@ -266,23 +266,6 @@ async function loadSdk(double: Endpoint): Promise<number> {
 	} finally {
 		sdk.disconnect();
 	}
-}
-
-/**
- * Ours, as the extension runs "Load all": PeriskopeClient + ContactPager (in ContactsLoader) +
- * ContactStore.ingest per page, reading one page ahead. `sequential` asks for one page at a time,
- * as the tree's "load more" does: the same work without the overlap, for comparison.
- */
-async function loadOurs(double: Endpoint, sequential = false, storeOptions?: ContactStoreOptions): Promise<{ store: ContactStore; loader: ContactsLoader }> {
-	const store = new ContactStore(storeOptions);
-	const client = new PeriskopeClient({ baseUrl: double.url, getToken: () => double.token });
-	const loader = new ContactsLoader(store, () => client, LIMIT);
-	if (sequential) {
-		while (loader.hasMore) await loader.loadNextPage();
-	} else {
-		await loader.loadAll();
-	}
-	return { store, loader };
 }
 
 /** Every way of loading, interleaved and repeated against one double; adds the load figures. */
@@ -704,7 +687,7 @@ async function main(): Promise<void> {
 			held.raw = undefined;
 			// The store without its search index (never scheduled), then the index built by one search.
 			const storeBytes = await retained(async () => {
-				loaded = await loadOurs(d, false, { scheduler: neverScheduler });
+				loaded = await loadWays.ours(d, LIMIT, false, { scheduler: neverScheduler });
 			});
 			const store = loaded!.store;
 			const indexBytes = await retained(() => {
@@ -736,7 +719,7 @@ async function main(): Promise<void> {
 			const slices: number[] = [];
 			const windows: [number, number][] = [];
 			try {
-				loaded = await loadOurs(child, false, { scheduler: timedScheduler(slices, windows) });
+				loaded = await loadWays.ours(child, LIMIT, false, { scheduler: timedScheduler(slices, windows) });
 			} catch (e) {
 				await child.close();
 				throw e;

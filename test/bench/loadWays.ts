@@ -5,7 +5,7 @@
 import fetch from 'node-fetch';
 import { PeriskopeClient } from '../../src/api/client';
 import { ContactsLoader } from '../../src/contacts/loader';
-import { ContactStore } from '../../src/contacts/store';
+import { ContactStore, type ContactStoreOptions } from '../../src/contacts/store';
 
 export interface Endpoint {
 	url: string;
@@ -67,8 +67,8 @@ export async function floorParallel(d: Endpoint, limit: number, inFlight = 4, ke
  * 2 to 4 requests in flight) + ContactStore.ingest per page. `sequential` asks for one page at a
  * time, as the tree's "Load more" does.
  */
-export async function ours(d: Endpoint, limit: number, sequential = false): Promise<{ store: ContactStore; loader: ContactsLoader }> {
-	const store = new ContactStore();
+export async function ours(d: Endpoint, limit: number, sequential = false, storeOptions?: ContactStoreOptions): Promise<{ store: ContactStore; loader: ContactsLoader }> {
+	const store = new ContactStore(storeOptions);
 	const client = new PeriskopeClient({ baseUrl: d.url, getToken: () => d.token });
 	const loader = new ContactsLoader(store, () => client, limit);
 	if (sequential) {
