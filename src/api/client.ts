@@ -1,13 +1,20 @@
 // HTTP client for the Periskope contacts API, on node-fetch. Every failure becomes a
 // PeriskopeApiError; GETs retry transient failures; the token only ever goes into the
 // Authorization header.
-import fetch, { Response } from 'node-fetch';
+import type { Response } from 'node-fetch';
 import { BaseUrl, parseBaseUrl } from './baseUrl';
 import { PeriskopeApiError } from './errors';
 import { plainServerText, traceIdOf } from './serverText';
 import { abortableSleep, cancelledError, DEFAULT_RETRY_POLICY, retryDelay, RetryPolicy, serverRequestedDelay } from './retry';
 import { MAX_PAGE_LIMIT, type Contact } from './types';
 import { parseContact, parseContactPage, ParsedPage, ShapeError } from './validate';
+
+// node-fetch and the Node modules under it (http, https, zlib, stream …) cost more than the rest of
+// the bundle to load: they load with the first request, not with activation.
+let fetchModule: Promise<typeof import('node-fetch').default> | undefined;
+function loadFetch(): Promise<typeof import('node-fetch').default> {
+	return (fetchModule ??= import('node-fetch').then((m) => m.default));
+}
 
 /** One finished HTTP attempt, for the log. Carries no header values. */
 export interface RequestLogLine {
@@ -154,6 +161,7 @@ export class PeriskopeClient {
 		const started = this.now();
 		let response: Response | undefined;
 		try {
+			const fetch = await loadFetch();
 			response = await fetch(base.url + path, {
 				method,
 				headers: {
