@@ -4,7 +4,7 @@ import type { IdFormat } from './contacts/format';
 import type { GroupBy } from './contacts/grouping';
 import { MAX_PAGE_LIMIT } from './api/types';
 import { BaseUrl, parseBaseUrl } from './api/baseUrl';
-import { clampInt, PAGE_SIZE, TIMEOUT_SECONDS } from './contacts/settingValues';
+import { CACHE_MAX_AGE_MINUTES, clampInt, PAGE_SIZE, TIMEOUT_SECONDS } from './contacts/settingValues';
 
 export const SECTION = 'periskope';
 
@@ -14,6 +14,8 @@ export const Setting = {
 	defaultGrouping: 'defaultGrouping',
 	idFormat: 'idFormat',
 	requestTimeoutSeconds: 'requestTimeoutSeconds',
+	cacheEnabled: 'cache.enabled',
+	cacheRevalidateAfterMinutes: 'cache.revalidateAfterMinutes',
 } as const;
 
 export const Command = {
@@ -33,6 +35,7 @@ export const Command = {
 	showMore: 'periskope.showMore',
 	showLog: 'periskope.showLog',
 	allowApiOrigin: 'periskope.allowApiOrigin',
+	clearCache: 'periskope.clearCache',
 } as const;
 
 export const ContextKey = {
@@ -51,6 +54,8 @@ export interface Config {
 	defaultGrouping: GroupBy;
 	idFormat: IdFormat;
 	requestTimeoutMs: number;
+	cacheEnabled: boolean;
+	cacheMaxAgeMs: number;
 }
 
 export function readConfig(): Config {
@@ -63,6 +68,9 @@ export function readConfig(): Config {
 		defaultGrouping: c.get<string>(Setting.defaultGrouping) === 'label' ? 'label' : 'type',
 		idFormat: c.get<string>(Setting.idFormat) === 'number' ? 'number' : 'full',
 		requestTimeoutMs: clampInt(c.get<unknown>(Setting.requestTimeoutSeconds), TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max, TIMEOUT_SECONDS.fallback) * 1000,
+		// Anything but an explicit false keeps the cache on (a wrong value must not silently drop it).
+		cacheEnabled: c.get<unknown>(Setting.cacheEnabled) !== false,
+		cacheMaxAgeMs: clampInt(c.get<unknown>(Setting.cacheRevalidateAfterMinutes), CACHE_MAX_AGE_MINUTES.min, CACHE_MAX_AGE_MINUTES.max, CACHE_MAX_AGE_MINUTES.fallback) * 60_000,
 	};
 }
 

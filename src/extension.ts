@@ -12,6 +12,7 @@ import { searchCommand } from './commands/searchCommand';
 import { setToken, signOut } from './commands/tokenCommands';
 import { affects, Command, ContextKey, readConfig } from './config';
 import type { GroupBy } from './contacts/grouping';
+import { CacheFiles } from './contacts/cacheFiles';
 import { pageSizeMemory } from './contacts/pageSizeMemory';
 import { ContactsSession } from './contacts/session';
 import type { PeriskopeTestApi } from './testApi';
@@ -37,6 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		onRetry: (n) => log.info(`Retrying in ${n.delayMs} ms (attempt ${n.attempt}): ${n.error.message}`),
 		onNotice: (text) => log.warn(text),
 		...pageSizeMemory(context.globalState, (text) => log.info(text)),
+		// The cache needs a local folder; a host that gives none simply loads from the API each time.
+		cache:
+			context.globalStorageUri.scheme === 'file'
+				? { files: new CacheFiles(context.globalStorageUri.fsPath), currentToken: async () => (await tokens.get())?.token, log: (text) => log.info(text) }
+				: undefined,
 	});
 	context.subscriptions.push(session);
 	const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
@@ -100,6 +106,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		[Command.search]: searchCommand({ session, act: actions.act, log }, () => vscode.commands.executeCommand(Command.setToken)),
 		...contactCommands(contactDeps),
 		[Command.showLog]: () => log.show(),
+		[Command.clearCache]: async () => {
+			const deleted = await session.clearCache();
+			void vscode.window.showInformationMessage(deleted ? 'Deleted the cached Periskope contacts from this computer.' : 'There were no cached Periskope contacts on this computer.');
+		},
 	});
 
 	const base = config.apiBase;

@@ -110,6 +110,10 @@ export class ContactSearch implements vscode.Disposable {
 
 	private async loadRest(): Promise<void> {
 		const loader = this.deps.session.loader;
+		// Cached contacts first (they answer at once), then whatever is still missing.
+		await this.deps.session.open();
+		if (this.loading.signal.aborted) return;
+		this.render();
 		if (!loader.hasMore) return;
 		this.quickPick.busy = true;
 		const progress = loader.onDidProgress(() => this.updateTitle());

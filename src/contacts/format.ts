@@ -129,3 +129,13 @@ export function formatUpdated(value: unknown): { text: string | null; iso: strin
 	const iso = date.toISOString();
 	return { text: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`, iso };
 }
+
+/** How long ago, roughly: "moments", "5 min", "3 h", "2 days" (for "cached 3 h ago"). */
+export function formatAge(ms: number): string {
+	const minutes = Math.floor(Math.max(0, ms) / 60_000);
+	if (minutes < 1) return 'moments';
+	if (minutes < 60) return `${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 48) return `${hours} h`;
+	return `${Math.floor(hours / 24)} days`;
+}

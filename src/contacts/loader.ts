@@ -6,6 +6,7 @@ import { PeriskopeApiError } from '../api/errors';
 import { ContactPager } from '../api/paging';
 import { cancelledError } from '../api/retry';
 import { Emitter } from './emitter';
+import type { CacheContents } from './cacheFormat';
 import { SharedTask } from './sharedTask';
 import type { ContactStore } from './store';
 
@@ -19,6 +20,14 @@ export interface LoadProgress {
 	total: number | undefined;
 }
 
+/** Contacts shown from the persistent cache until a load has revalidated them. */
+export interface CachedView {
+	/** When they were read from the API (ms since the epoch). */
+	savedAt: number;
+	/** They were the whole org then: nothing to "load more" while the revalidation runs. */
+	complete: boolean;
+}
+
 export class ContactsLoader {
 	private pager: ContactPager;
 	private page: SharedTask<void> | undefined;
@@ -27,6 +36,9 @@ export class ContactsLoader {
 	private generation = new AbortController();
 	private current: LoadState = { status: 'idle' };
 	private loadedOnce = false;
+	/** A page came back since the last reset (the cache does not count). */
+	private pageArrived = false;
+	private cached: CachedView | undefined;
 	/** The page size was already stepped down once since the last reset. */
 	private steppedDown = false;
 	private readonly stateChanged = new Emitter<LoadState>();
@@ -52,9 +64,13 @@ export class ContactsLoader {
 	get state(): LoadState {
 		return this.current;
 	}
-	/** More pages exist (or nothing was loaded yet). */
+	/** More pages exist (or nothing was loaded yet); not while a complete cache is shown. */
 	get hasMore(): boolean {
-		return !this.pager.done;
+		return !this.pager.done && !this.cached?.complete;
+	}
+	/** The contacts shown came from the persistent cache and are not yet revalidated. */
+	get cache(): CachedView | undefined {
+		return this.cached;
 	}
 	/** At least one page came back since the last reset. */
 	get started(): boolean {
@@ -78,7 +94,31 @@ export class ContactsLoader {
 
 	/** Loads the next page, or joins the page already loading. `signal` ends this caller's wait. */
 	loadNextPage(signal?: AbortSignal): Promise<void> {
+		// Revalidating a cache is one walk: it proves completeness and drops the deleted contacts.
+		if (this.cached) return this.loadAll(signal);
 		return this.nextPage(false).join(signal);
+	}
+
+	/**
+	 * Shows cached contacts before any page (the store must be empty: call right after a reset).
+	 * A walk over all pages (revalidate) then replaces them in place.
+	 */
+	restore(contents: CacheContents): void {
+		if (this.loadedOnce || this.store.size > 0) return;
+		this.store.total = contents.header.total >= 0 ? contents.header.total : undefined;
+		this.store.ingest(contents.contacts, 'cache');
+		this.cached = { savedAt: contents.header.savedAt, complete: contents.header.complete };
+		this.loadedOnce = true;
+		this.setState({ status: 'idle' });
+	}
+
+	/**
+	 * Reloads the org behind the cached contacts, in the background: edited ones update in place,
+	 * new ones join, and once the walk proves it saw everyone, the ones it did not see go.
+	 * Failures are the loader's state (the tree shows them); the cached contacts stay.
+	 */
+	revalidate(): Promise<void> {
+		return this.loadAll().catch(() => undefined);
 	}
 
 	/**
@@ -86,7 +126,7 @@ export class ContactsLoader {
 	 * wait; the walk goes on while anyone else waits for it.
 	 */
 	loadAll(signal?: AbortSignal): Promise<void> {
-		if (!this.hasMore) return Promise.resolve();
+		if (this.pager.done) return Promise.resolve();
 		if (!this.walk) {
 			const generation = this.generation.signal;
 			const walk = new SharedTask((own) => this.walkAll(own, generation), generation);
@@ -111,6 +151,8 @@ export class ContactsLoader {
 		this.pageSize = pageSize;
 		this.pager = this.newPager();
 		this.loadedOnce = false;
+		this.pageArrived = false;
+		this.cached = undefined;
 		this.steppedDown = false;
 		this.store.clear();
 		this.setState({ status: 'idle' });
@@ -119,7 +161,7 @@ export class ContactsLoader {
 	private async walkAll(signal: AbortSignal, generation: AbortSignal): Promise<void> {
 		const pager = this.pager;
 		try {
-			while (this.hasMore) {
+			while (!this.pager.done) {
 				if (signal.aborted || generation.aborted) throw cancelledError();
 				// Reading ahead keeps the server busy with the next pages while this one is stored.
 				await this.nextPage(true).join(signal);
@@ -154,7 +196,9 @@ export class ContactsLoader {
 			onNotice: this.notice,
 			sink: (rows, total) => {
 				this.store.total = total >= 0 ? total : undefined;
-				return this.store.ingest(rows);
+				const change = this.store.ingest(rows);
+				// New to this walk, counting cached rows it had not delivered yet: the walk's own dedupe.
+				return { added: change.fresh, unchanged: change.unchanged };
 			},
 		});
 	}
@@ -172,6 +216,8 @@ export class ContactsLoader {
 			});
 			if (generation.aborted) return;
 			this.loadedOnce = true;
+			this.pageArrived = true;
+			if (pager.done && pager === this.pager) this.concludeRevalidation(pager);
 			this.setState({ status: 'idle' });
 		} catch (e) {
 			// A reset dropped this page: its waiters simply stop waiting.
@@ -182,7 +228,7 @@ export class ContactsLoader {
 				this.pageSize = smaller;
 				this.pager = this.newPager();
 				await this.fetchPage(this.pager, generation, signal, readAhead);
-				if (this.loadedOnce && !generation.aborted) this.onPageSizeLearned(smaller);
+				if (this.pageArrived && !generation.aborted) this.onPageSizeLearned(smaller);
 				return;
 			}
 			const error = e instanceof PeriskopeApiError ? e : new PeriskopeApiError('badResponse', String(e));
@@ -192,12 +238,24 @@ export class ContactsLoader {
 		}
 	}
 
+	/** The walk behind a cache ended: drop what it proved deleted, and the cache is current. */
+	private concludeRevalidation(pager: ContactPager): void {
+		if (!this.cached) return;
+		if (pager.listChanged) {
+			this.notice(`The contact list changed on Periskope during the reload; ${this.store.unrevalidated} cached contacts it did not see are kept until a refresh.`);
+		} else {
+			const removed = this.store.removeUnrevalidated();
+			if (removed) this.notice(`${removed} cached contact${removed === 1 ? ' is' : 's are'} gone from Periskope: removed.`);
+		}
+		this.cached = undefined;
+	}
+
 	/**
 	 * A 422 about `limit` on the first page of a walk: the size to step down to, once (a quarter
 	 * of it, e.g. 2000 -> 500, the size that worked before the default was the API's maximum).
 	 */
 	private smallerPageSize(e: unknown, pager: ContactPager): number | undefined {
-		if (!(e instanceof PeriskopeApiError) || e.kind !== 'validation' || this.loadedOnce || pager !== this.pager || this.steppedDown) return undefined;
+		if (!(e instanceof PeriskopeApiError) || e.kind !== 'validation' || this.pageArrived || pager !== this.pager || this.steppedDown) return undefined;
 		if (!/limit/i.test(e.apiMessage ?? e.message) || this.pageSize <= 1) return undefined;
 		this.steppedDown = true;
 		return Math.max(1, Math.floor(this.pageSize / 4));

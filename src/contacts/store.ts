@@ -27,7 +27,12 @@ export interface StoreChange {
 	cleared: boolean;
 	/** Contacts dropped by remove(); only on its events. */
 	removed?: number;
+	/** Rows this load had not delivered before (new to the store, or until now only known from the cache). */
+	fresh: number;
 }
+
+/** Where ingested rows come from: a page of the API, or the persistent cache (to be revalidated). */
+export type RowSource = 'api' | 'cache';
 
 export interface ContactStoreOptions extends SearchIndexOptions {
 	/** Holes (removed contacts) tolerated before rows are renumbered, at least; for tests. */
@@ -85,6 +90,9 @@ export class ContactStore {
 	/** Row -> contact; undefined where a contact was removed (a hole, until compactRows). */
 	private rows: (Contact | undefined)[] = [];
 	private holes = 0;
+	/** 1 for a row only known from the cache: no page of this load has delivered it yet. */
+	private fromCache = new Uint8Array(0);
+	private cachedRows = 0;
 	private readonly compactHoles: number;
 	private readonly groupings: Record<GroupBy, Grouping> = { type: new Grouping('type'), label: new Grouping('label') };
 	private readonly index: SearchIndex;
@@ -136,11 +144,14 @@ export class ContactStore {
 	 * A contact seen before is replaced, keeps its place in load order, and is regrouped and
 	 * re-indexed if its type, labels or name changed.
 	 */
-	ingest(page: readonly Contact[]): StoreChange {
+	ingest(page: readonly Contact[], source: RowSource = 'api'): StoreChange {
 		let added = 0;
 		let updated = 0;
 		let unchanged = 0;
+		let fresh = 0;
+		let edited = 0;
 		const { type, label } = this.groupings;
+		const cached = source === 'cache' ? 1 : 0;
 		for (const raw of page) {
 			const contact = this.compact(raw);
 			const id = contact.contact_id;
@@ -149,23 +160,70 @@ export class ContactStore {
 				const next = this.rows.length;
 				this.rows.push(contact);
 				this.byId.set(id, next);
+				this.markRow(next, cached);
 				type.add(contact, next, this.typeKeys(contact));
 				label.add(contact, next, this.labelKeys(contact));
 				added++;
+				fresh++;
 				continue;
 			}
 			const previous = this.rows[row]!;
 			this.rows[row] = contact;
-			if (previous.updated_at === contact.updated_at) unchanged++;
+			const wasCached = this.fromCache[row] === 1;
+			if (wasCached && !cached) {
+				// The first page of this load that delivers a cached row: it is revalidated.
+				fresh++;
+				this.markRow(row, 0);
+			} else if (previous.updated_at === contact.updated_at) unchanged++;
+			const nameOrLabels = previous.contact_name !== contact.contact_name || !sameKeys(previous.labels, contact.labels);
+			if (nameOrLabels || previous.updated_at !== contact.updated_at || previous.contact_type !== contact.contact_type) edited++;
 			type.move(contact, row, this.typeKeys(previous), this.typeKeys(contact));
 			label.move(contact, row, this.labelKeys(previous), this.labelKeys(contact));
-			if (previous.contact_name !== contact.contact_name || !sameKeys(previous.labels, contact.labels)) this.index.changed(row);
+			if (nameOrLabels) this.index.changed(row);
 			updated++;
 		}
 		if (added) this.index.grew();
-		const change = { added, updated, unchanged, cleared: false };
-		if (added || updated) this.changed.fire(change);
+		const change = { added, updated, unchanged, cleared: false, fresh };
+		// A revalidation mostly re-reads what the cache showed: only a real change re-renders.
+		if (added || edited) this.changed.fire(change);
 		return change;
+	}
+
+	/** Contacts shown from the cache that no page of this load has delivered (yet). */
+	get unrevalidated(): number {
+		return this.cachedRows;
+	}
+
+	/**
+	 * After a load that proved it saw every contact: drops the cached ones it did not see (they
+	 * were deleted on Periskope). Returns how many went.
+	 */
+	removeUnrevalidated(): number {
+		if (this.cachedRows === 0) return 0;
+		const ids: string[] = [];
+		for (let row = 0; row < this.rows.length; row++) {
+			const contact = this.rows[row];
+			if (contact !== undefined && this.fromCache[row] === 1) ids.push(contact.contact_id);
+		}
+		return this.remove(ids);
+	}
+
+	/** Every contact in load order (for the persistent cache). */
+	all(): Contact[] {
+		return this.first(this.byId.size);
+	}
+
+	private markRow(row: number, cached: number): void {
+		if (row >= this.fromCache.length) {
+			if (cached === 0 && this.cachedRows === 0) return; // nothing cached: no marks needed
+			const grown = new Uint8Array(Math.max(1024, row + 1, this.fromCache.length * 2));
+			grown.set(this.fromCache);
+			this.fromCache = grown;
+		}
+		const before = this.fromCache[row]!;
+		if (before === cached) return;
+		this.fromCache[row] = cached;
+		this.cachedRows += cached - before;
 	}
 
 	/**
@@ -183,13 +241,14 @@ export class ContactStore {
 			type.remove(row, this.typeKeys(contact));
 			label.remove(row, this.labelKeys(contact));
 			this.index.removed(row);
+			this.markRow(row, 0);
 			this.rows[row] = undefined;
 			this.byId.delete(id);
 			this.holes++;
 			removed++;
 		}
 		if (this.holes > this.compactHoles && this.holes > this.byId.size) this.compactRows();
-		if (removed) this.changed.fire({ added: 0, updated: 0, unchanged: 0, cleared: false, removed });
+		if (removed) this.changed.fire({ added: 0, updated: 0, unchanged: 0, cleared: false, removed, fresh: 0 });
 		return removed;
 	}
 
@@ -201,8 +260,12 @@ export class ContactStore {
 		for (let row = 0; row < count; row++) {
 			prefix[row] = next;
 			const contact = this.rows[row];
-			if (contact !== undefined) this.rows[next++] = contact;
+			if (contact !== undefined) {
+				if (row < this.fromCache.length) this.fromCache[next] = this.fromCache[row]!;
+				this.rows[next++] = contact;
+			}
 		}
+		if (next < this.fromCache.length) this.fromCache.fill(0, next);
 		prefix[count] = next;
 		this.rows.length = next;
 		this.byId.renumber(prefix);
@@ -282,6 +345,8 @@ export class ContactStore {
 		this.byId.clear();
 		this.rows = [];
 		this.holes = 0;
+		this.fromCache = new Uint8Array(0);
+		this.cachedRows = 0;
 		for (const grouping of Object.values(this.groupings)) {
 			grouping.members.clear();
 			grouping.names.clear();
@@ -292,7 +357,7 @@ export class ContactStore {
 		this.typeKeyCache.clear();
 		this.lastRow = undefined;
 		this.reportedTotal = -1;
-		this.changed.fire({ added: 0, updated: 0, unchanged: 0, cleared: true });
+		this.changed.fire({ added: 0, updated: 0, unchanged: 0, cleared: true, fresh: 0 });
 	}
 
 	/** The groups in display order with their loaded counts. */

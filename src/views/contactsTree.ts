@@ -96,6 +96,8 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
 	private async rootChildren(): Promise<TreeNode[]> {
 		if (!this.session.signedIn) return []; // the welcome content takes over
+		// Contacts cached on disk show at once; their reload runs in the background.
+		await this.session.open();
 		if (!this.loader.started && this.loader.state.status === 'idle') {
 			// First open: load page one. Failures become the state shown below.
 			await this.loader.loadNextPage().catch(() => undefined);

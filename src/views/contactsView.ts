@@ -2,7 +2,7 @@
 // (the count in its description, progress while everything loads).
 import * as vscode from 'vscode';
 import { VIEW_ID } from '../config';
-import { countSummary } from '../contacts/format';
+import { countSummary, formatAge } from '../contacts/format';
 import type { GroupBy } from '../contacts/grouping';
 import type { ContactsSession } from '../contacts/session';
 import { ContactsTreeProvider } from './contactsTree';
@@ -14,6 +14,8 @@ export class ContactsView implements vscode.Disposable {
 	private readonly disposables: vscode.Disposable[] = [];
 	/** "Loading all contacts: …" while Load all runs. */
 	private progressText: string | undefined;
+	/** Ends the view's progress bar of a background reload of cached contacts. */
+	private endRevalidationProgress: (() => void) | undefined;
 
 	constructor(
 		extensionUri: vscode.Uri,
@@ -22,7 +24,10 @@ export class ContactsView implements vscode.Disposable {
 	) {
 		this.tree = new ContactsTreeProvider(extensionUri, session, groupBy);
 		this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: false });
-		const update = () => this.updateDescription();
+		const update = () => {
+			this.updateDescription();
+			this.showRevalidation();
+		};
 		this.disposables.push(
 			this.tree,
 			this.treeView,
@@ -57,12 +62,29 @@ export class ContactsView implements vscode.Disposable {
 	 */
 	private updateDescription(): void {
 		const { store, loader } = this.session;
-		const summary = this.session.signedIn && loader.started ? countSummary(store.size, store.total, !loader.hasMore) : undefined;
+		let summary = this.session.signedIn && loader.started ? countSummary(store.size, store.total, !loader.hasMore) : undefined;
+		// Until their reload ends (or when it cannot), cached contacts say how old they are.
+		const cache = loader.cache;
+		if (summary && cache) summary += ` · cached ${formatAge(Date.now() - cache.savedAt)} ago${loader.loadingAll ? ', updating…' : ''}`;
 		this.treeView.description = summary;
 		this.treeView.message = this.progressText ?? summary;
 	}
 
+	/** A progress bar on the view while cached contacts are reloaded in the background. */
+	private showRevalidation(): void {
+		const { loader } = this.session;
+		const running = !!loader.cache && loader.loadingAll;
+		if (!running) {
+			this.endRevalidationProgress?.();
+			this.endRevalidationProgress = undefined;
+			return;
+		}
+		if (this.endRevalidationProgress) return;
+		void vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => new Promise<void>((resolve) => (this.endRevalidationProgress = resolve)));
+	}
+
 	dispose(): void {
+		this.endRevalidationProgress?.();
 		for (const d of this.disposables) d.dispose();
 	}
 }

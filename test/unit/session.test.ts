@@ -12,7 +12,7 @@ const TOKEN = 'session-token';
 describe('ContactsSession', () => {
 	let double: ApiDouble;
 	let session: ContactsSession;
-	const settings = (o: Partial<SessionSettings> = {}): SessionSettings => ({ apiBase: parseBaseUrl(double.url), pageSize: 100, requestTimeoutMs: 30_000, ...o });
+	const settings = (o: Partial<SessionSettings> = {}): SessionSettings => ({ apiBase: parseBaseUrl(double.url), pageSize: 100, requestTimeoutMs: 30_000, cacheEnabled: false, cacheMaxAgeMs: 0, ...o });
 	const listOffsets = () => double.requests.filter((r) => r.path === '/v1/contacts').map((r) => Number(r.query.offset));
 
 	beforeEach(async () => {
@@ -115,7 +115,7 @@ describe('page size', () => {
 		const double = await startApiDouble({ contacts: 3000, token: TOKEN, port: 0 });
 		const learned: [string, number][] = [];
 		const notices: string[] = [];
-		const settings = { apiBase: parseBaseUrl(double.url), pageSize: 2000, requestTimeoutMs: 30_000 };
+		const settings = { apiBase: parseBaseUrl(double.url), pageSize: 2000, requestTimeoutMs: 30_000, cacheEnabled: false, cacheMaxAgeMs: 0 };
 		const session = new ContactsSession({
 			settings,
 			tokenFor: async () => TOKEN,
@@ -148,7 +148,7 @@ describe('page size', () => {
 
 	it('steps down only once: a second refusal is shown as the failure', async () => {
 		const double = await startApiDouble({ contacts: 100, token: TOKEN, port: 0 });
-		const session = new ContactsSession({ settings: { apiBase: parseBaseUrl(double.url), pageSize: 2000, requestTimeoutMs: 30_000 }, tokenFor: async () => TOKEN, userAgent: 'test' });
+		const session = new ContactsSession({ settings: { apiBase: parseBaseUrl(double.url), pageSize: 2000, requestTimeoutMs: 30_000, cacheEnabled: false, cacheMaxAgeMs: 0 }, tokenFor: async () => TOKEN, userAgent: 'test' });
 		try {
 			session.setSignedIn(true);
 			const refuse = { kind: 'status' as const, status: 422, path: '/contacts', body: { message: 'Limit should be less than 2000' } };

@@ -6,8 +6,8 @@ import { contact } from './fixtures';
 describe('ContactStore', () => {
 	it('dedupes by id and counts added versus updated', () => {
 		const store = new ContactStore();
-		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A' }), contact('2')]), { added: 2, updated: 0, unchanged: 0, cleared: false });
-		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A2' })]), { added: 0, updated: 1, unchanged: 1, cleared: false });
+		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A' }), contact('2')]), { added: 2, updated: 0, unchanged: 0, cleared: false, fresh: 2 });
+		assert.deepEqual(store.ingest([contact('1', { contact_name: 'A2' })]), { added: 0, updated: 1, unchanged: 1, cleared: false, fresh: 0 });
 		assert.equal(store.size, 2);
 		assert.equal(store.get('1@c.us')?.contact_name, 'A2');
 	});
@@ -136,7 +136,7 @@ describe('ContactStore', () => {
 		assert.deepEqual(store.groups('label'), [{ key: UNLABELED_KEY, label: 'Unlabeled', count: 1 }]);
 		assert.deepEqual(store.search('ann'), []);
 		assert.deepEqual(store.first(5).map((c) => c.contact_id), ['2@c.us']);
-		assert.deepEqual(events, [{ added: 0, updated: 0, unchanged: 0, cleared: false, removed: 2 }]);
+		assert.deepEqual(events, [{ added: 0, updated: 0, unchanged: 0, cleared: false, removed: 2, fresh: 0 }]);
 		// Back again: a new contact, loaded last.
 		store.ingest([contact('1', { contact_name: 'Ann' })]);
 		assert.deepEqual(store.first(5).map((c) => c.contact_id), ['2@c.us', '1@c.us']);
@@ -164,8 +164,8 @@ describe('ContactStore', () => {
 		store.ingest([contact('1')]);
 		store.clear();
 		assert.deepEqual(events, [
-			{ added: 1, updated: 0, unchanged: 0, cleared: false },
-			{ added: 0, updated: 0, unchanged: 0, cleared: true },
+			{ added: 1, updated: 0, unchanged: 0, cleared: false, fresh: 1 },
+			{ added: 0, updated: 0, unchanged: 0, cleared: true, fresh: 0 },
 		]);
 		assert.equal(store.size, 0);
 		assert.deepEqual(store.groups('type'), []);

@@ -8,7 +8,7 @@ import type { Contact } from '../../src/api/types';
 import { bareNumber } from '../../src/contacts/format';
 import { compareGroupKeys, GroupBy, groupKeysOf, groupLabel } from '../../src/contacts/grouping';
 import { fold, foldQuery } from '../../src/contacts/searchIndex';
-import { ContactStore, ContactStoreOptions } from '../../src/contacts/store';
+import { ContactStore, ContactStoreOptions, type RowSource } from '../../src/contacts/store';
 import { mulberry32 } from '../double/generator';
 import { FakeScheduler } from './fakeScheduler';
 import { contact } from './fixtures';
@@ -20,6 +20,8 @@ interface ModelContact {
 	id: string;
 	seq: number;
 	contact: Contact;
+	/** Only known from the cache so far. */
+	cached?: boolean;
 }
 
 class Model {
@@ -28,25 +30,39 @@ class Model {
 	/** Group key -> display name, per grouping: set when a group appears, dropped when it empties. */
 	readonly names: Record<GroupBy, Map<string, string>> = { type: new Map(), label: new Map() };
 
-	ingest(page: Contact[]): { added: number; updated: number; unchanged: number } {
+	/** Cached rows count as fresh the first time a page delivers them, and only then. */
+	ingest(page: Contact[], source: RowSource = 'api'): { added: number; updated: number; unchanged: number; fresh: number } {
 		let added = 0;
 		let updated = 0;
 		let unchanged = 0;
+		let fresh = 0;
 		for (const c of page) {
 			const old = this.byId.get(c.contact_id);
 			if (old) {
-				if (old.contact.updated_at === c.updated_at) unchanged++;
+				if (old.cached && source === 'api') {
+					fresh++;
+					old.cached = false;
+				} else if (old.contact.updated_at === c.updated_at) unchanged++;
 				updated++;
 				const before = old.contact;
 				old.contact = c;
 				this.moveGroups(before, c);
 			} else {
 				added++;
-				this.byId.set(c.contact_id, { id: c.contact_id, seq: this.seq++, contact: c });
+				fresh++;
+				this.byId.set(c.contact_id, { id: c.contact_id, seq: this.seq++, contact: c, cached: source === 'cache' });
 				this.moveGroups(undefined, c);
 			}
 		}
-		return { added, updated, unchanged };
+		return { added, updated, unchanged, fresh };
+	}
+
+	get cachedCount(): number {
+		return [...this.byId.values()].filter((m) => m.cached).length;
+	}
+
+	removeCached(): number {
+		return this.remove([...this.byId.values()].filter((m) => m.cached).map((m) => m.id));
 	}
 
 	remove(ids: string[]): number {
@@ -245,8 +261,14 @@ describe('store and search index against a model (seeded)', () => {
 						// Sometimes the very same row again (unchanged), sometimes a changed one.
 						return known && rng() < 0.3 ? { ...copy(known.contact) } : gen.make(id);
 					});
-					const expected = model.ingest(page.map(copy));
-					assert.deepEqual(store.ingest(page), { ...expected, cleared: false }, `${where}: ingest counts`);
+					// Some batches come from the persistent cache, to be revalidated by later pages.
+					const source: RowSource = rng() < 0.15 ? 'cache' : 'api';
+					const expected = model.ingest(page.map(copy), source);
+					assert.deepEqual(store.ingest(page, source), { ...expected, cleared: false }, `${where}: ingest counts (${source})`);
+					assert.equal(store.unrevalidated, model.cachedCount, `${where}: rows only known from the cache`);
+				} else if (r < 0.6) {
+					assert.equal(store.removeUnrevalidated(), model.removeCached(), `${where}: removed the unrevalidated`);
+					assert.equal(store.unrevalidated, 0);
 				} else if (r < 0.7) {
 					const ids = Array.from({ length: Math.floor(rng() * 8) }, () => gen.id(pool));
 					assert.equal(store.remove(ids), model.remove([...new Set(ids)]), `${where}: removed`);
