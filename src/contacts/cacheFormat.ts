@@ -217,7 +217,7 @@ function decodeColumns(parsed: unknown, count: number): Contact[] | string {
 	}
 	const keys = parsed.keys as unknown[];
 	const columns = parsed.columns as unknown[];
-	if (!keys.includes('contact_id') || !keys.includes('labels')) return 'its contents have no contact ids or labels';
+	if (count > 0 && (!keys.includes('contact_id') || !keys.includes('labels'))) return 'its contents have no contact ids or labels';
 	const rows: Record<string, unknown>[] = new Array(count);
 	for (let row = 0; row < count; row++) rows[row] = {};
 	for (let k = 0; k < keys.length; k++) {

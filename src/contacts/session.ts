@@ -277,6 +277,8 @@ export class ContactsSession {
 	}
 
 	dispose(): void {
+		// Disk operations still queued see another generation and do nothing.
+		this.generation++;
 		this.cancelSave();
 		for (const s of this.subscriptions) s.dispose();
 		this.loader.dispose();

@@ -1,0 +1,193 @@
+// The persistent cache's format and files, over a real file system in a temp folder: a round
+// trip keeps every row as the store keeps it; every kind of damage, another account's file and
+// another format version are refused with a reason, never half-read.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Contact } from '../../src/api/types';
+import { accountKey, CacheFiles } from '../../src/contacts/cacheFiles';
+import { CACHE_FORMAT_VERSION, decodeCache, encodeCache, MAX_CACHE_FILE_BYTES } from '../../src/contacts/cacheFormat';
+import { ContactStore } from '../../src/contacts/store';
+import { generateContacts, HOSTILE_NAME } from '../double/generator';
+import { contact } from './fixtures';
+
+const ACCOUNT = accountKey('https://api.periskope.app', 'token-a');
+const META = { account: ACCOUNT, savedAt: 1_764_000_000_000, total: 1234, complete: true };
+
+/** Rows as the store keeps them (compacted: no avatar URL, no label_ids, shared strings). */
+function storeRows(count: number): Contact[] {
+	const store = new ContactStore();
+	store.ingest(generateContacts(count, { seed: 7 }));
+	const rows = store.all();
+	store.dispose();
+	return rows;
+}
+
+describe('cache format', () => {
+	it('round trip: every row, field and extra field comes back, in order, with the header', async () => {
+		const rows: Contact[] = [
+			...storeRows(500),
+			contact('1', { contact_name: HOSTILE_NAME, labels: ['vip', 'Q3 campaign'], extra_field: { nested: [1, 'x'] } }),
+			contact('2', { contact_name: null, labels: [] }),
+			{ contact_id: '3@c.us', labels: ['only-id'] } as unknown as Contact,
+		];
+		const file = await encodeCache(rows, META);
+		const decoded = await decodeCache(file, ACCOUNT);
+		assert.ok(decoded.ok, decoded.ok ? '' : decoded.reason);
+		assert.deepEqual(decoded.contents.contacts, rows);
+		assert.equal(Object.hasOwn(decoded.contents.contacts.at(-1)!, 'contact_name'), false, 'a missing field stays missing');
+		const { header } = decoded.contents;
+		assert.deepEqual(
+			{ format: header.format, account: header.account, savedAt: header.savedAt, count: header.count, total: header.total, complete: header.complete },
+			{ format: CACHE_FORMAT_VERSION, ...META, count: rows.length },
+		);
+	});
+
+	it('never writes the token or the origin, and never changes the rows it encodes', async () => {
+		const rows = storeRows(50);
+		const before = JSON.stringify(rows);
+		const file = await encodeCache(rows, META);
+		assert.equal(JSON.stringify(rows), before);
+		const text = file.toString('latin1');
+		assert.ok(!text.includes('token-a') && !text.includes('periskope.app'), 'neither token nor origin in the file');
+	});
+
+	it('an empty org round-trips', async () => {
+		const decoded = await decodeCache(await encodeCache([], { ...META, total: 0 }), ACCOUNT);
+		assert.ok(decoded.ok);
+		assert.deepEqual(decoded.contents.contacts, []);
+	});
+
+	describe('refuses, with a reason', () => {
+		let file: Buffer;
+		before(async () => {
+			file = await encodeCache(storeRows(300), META);
+		});
+		const refused = async (bytes: Buffer, why: RegExp, account = ACCOUNT) => {
+			const decoded = await decodeCache(bytes, account);
+			assert.equal(decoded.ok, false);
+			if (!decoded.ok) assert.match(decoded.reason, why);
+		};
+
+		it('a file cut short anywhere', async () => {
+			for (const length of [0, 5, 11, 40, Math.floor(file.length / 2), file.length - 1]) {
+				await refused(file.subarray(0, length), /not a Periskope|cut short|damaged/);
+			}
+		});
+		it('bytes appended', () => refused(Buffer.concat([file, Buffer.from('x')]), /bytes added/));
+		it('a flipped byte in the contacts (checksum)', async () => {
+			const bad = Buffer.from(file);
+			bad[bad.length - 10] ^= 0xff;
+			await refused(bad, /checksum/);
+		});
+		it('a flipped byte in the header', async () => {
+			const bad = Buffer.from(file);
+			bad[20] = 0x7b; // '{' inside the JSON header
+			await refused(bad, /header/);
+		});
+		it('not a cache file at all', () => refused(Buffer.from('{"contacts":[]}'.padEnd(100, ' ')), /not a Periskope contacts cache/));
+		it('another format version', async () => {
+			const other = Buffer.from(file);
+			other.writeUInt16BE(CACHE_FORMAT_VERSION + 1, 6);
+			await refused(other, /format version 2/);
+		});
+		it("another account's file (another token, or another origin)", async () => {
+			await refused(file, /another account/, accountKey('https://api.periskope.app', 'token-b'));
+			await refused(file, /another account/, accountKey('https://proxy.example.com', 'token-a'));
+		});
+		it('a header that claims an absurd size, before inflating anything', async () => {
+			const headerLength = file.readUInt32BE(8);
+			const header = JSON.parse(file.toString('utf8', 12, 12 + headerLength)) as Record<string, unknown>;
+			const forged = Buffer.from(JSON.stringify({ ...header, rawBytes: 50 * 1024 * 1024 * 1024 }));
+			const length = Buffer.alloc(4);
+			length.writeUInt32BE(forged.length);
+			await refused(Buffer.concat([file.subarray(0, 8), length, forged, file.subarray(12 + headerLength)]), /more than a cache can be/);
+		});
+		it('a file larger than any cache', async () => {
+			const huge = Buffer.alloc(MAX_CACHE_FILE_BYTES + 1);
+			file.copy(huge);
+			await refused(huge, /more than a cache can be/);
+		});
+	});
+});
+
+describe('cache files', () => {
+	let dir: string;
+	beforeEach(() => {
+		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'periskope-cache-'));
+	});
+	afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+	it('names a file by a hash: neither the origin nor the token shows in it', () => {
+		const files = new CacheFiles(dir);
+		const name = path.basename(files.pathOf(accountKey('https://api.periskope.app', 'secret-token')));
+		assert.match(name, /^contacts-[0-9a-f]{40}\.cache$/);
+		assert.notEqual(files.pathOf(accountKey('https://api.periskope.app', 'other-token')), files.pathOf(accountKey('https://api.periskope.app', 'secret-token')));
+	});
+
+	it('writes, reads back, and leaves no temporary file; the file is readable by its owner only', async () => {
+		const files = new CacheFiles(path.join(dir, 'not-yet-created'));
+		const rows = storeRows(100);
+		await files.write(ACCOUNT, rows, { savedAt: 5, total: 100, complete: true });
+		const read = await files.read(ACCOUNT);
+		assert.equal(read.status, 'found');
+		if (read.status === 'found') assert.deepEqual(read.contents.contacts, rows);
+		const names = fs.readdirSync(path.join(dir, 'not-yet-created'));
+		assert.deepEqual(names, [path.basename(files.pathOf(ACCOUNT))]);
+		if (process.platform !== 'win32') assert.equal(fs.statSync(files.pathOf(ACCOUNT)).mode & 0o077, 0);
+	});
+
+	it('no file is "none"; a damaged file is "ignored" with its reason', async () => {
+		const files = new CacheFiles(dir);
+		assert.deepEqual(await files.read(ACCOUNT), { status: 'none' });
+		fs.writeFileSync(files.pathOf(ACCOUNT), 'garbage');
+		const read = await files.read(ACCOUNT);
+		assert.equal(read.status, 'ignored');
+	});
+
+	it('two writers at once (two windows) leave one whole file, never a mix', async () => {
+		const a = new CacheFiles(dir);
+		const b = new CacheFiles(dir);
+		const small = storeRows(10);
+		const large = storeRows(3000);
+		await Promise.all([
+			a.write(ACCOUNT, small, { savedAt: 1, total: 10, complete: true }),
+			b.write(ACCOUNT, large, { savedAt: 2, total: 3000, complete: true }),
+			a.write(ACCOUNT, large, { savedAt: 3, total: 3000, complete: true }),
+			b.write(ACCOUNT, small, { savedAt: 4, total: 10, complete: true }),
+		]);
+		const read = await new CacheFiles(dir).read(ACCOUNT);
+		assert.equal(read.status, 'found');
+		if (read.status === 'found') {
+			const expected = read.contents.header.count === 10 ? small : large;
+			assert.deepEqual(read.contents.contacts, expected);
+		}
+		assert.equal(fs.readdirSync(dir).length, 1, 'no temporary file left');
+	});
+
+	it('a crash mid-write (a temp file left, never renamed) leaves the old file intact', async () => {
+		const files = new CacheFiles(dir);
+		const rows = storeRows(20);
+		await files.write(ACCOUNT, rows, { savedAt: 1, total: 20, complete: true });
+		fs.writeFileSync(`${files.pathOf(ACCOUNT)}.999-dead.tmp`, (await encodeCache(storeRows(40), META)).subarray(0, 100));
+		const read = await files.read(ACCOUNT);
+		assert.equal(read.status, 'found');
+		if (read.status === 'found') assert.deepEqual(read.contents.contacts, rows);
+	});
+
+	it('deleteAll removes every cache file but the one kept, and old temp files; leaves other files alone', async () => {
+		const files = new CacheFiles(dir);
+		const other = accountKey('https://api.periskope.app', 'token-b');
+		await files.write(ACCOUNT, storeRows(5), { savedAt: 1, total: 5, complete: true });
+		await files.write(other, storeRows(5), { savedAt: 1, total: 5, complete: true });
+		const temp = `${files.pathOf(other)}.1-abcd.tmp`;
+		fs.writeFileSync(temp, 'x');
+		fs.writeFileSync(path.join(dir, 'unrelated.json'), '{}');
+		assert.equal(await files.deleteAll(ACCOUNT), 1);
+		assert.deepEqual(fs.readdirSync(dir).sort(), [path.basename(files.pathOf(ACCOUNT)), 'unrelated.json'].sort());
+		assert.equal(await files.deleteAll(), 1);
+		assert.deepEqual(fs.readdirSync(dir), ['unrelated.json']);
+		assert.equal(await new CacheFiles(path.join(dir, 'missing')).deleteAll(), 0);
+	});
+});
