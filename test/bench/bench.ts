@@ -4,7 +4,7 @@
 // sections use one inside this process. Also in child processes: the activation probe (fresh per
 // run) and the packaging step (vsce in a scratch mirror, so dist/ of the checkout is never rewritten).
 // Prints `name: value unit (target …) OK|MISS` per figure, writes bench-results.json, exits 0.
-// BENCH_ONLY=load,memory,search,ingest,replace,scale,size,activation runs a subset; BENCH_ROUNDS=n sets
+// BENCH_ONLY=load,memory,search,ingest,replace,scale,cache,size,activation runs a subset; BENCH_ROUNDS=n sets
 // the load rounds. `scale` is the 500,000-contact tier (memory, search, index slices, new and changed pages).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +17,7 @@ import fetch from 'node-fetch';
 import { PeriskopeClient } from '../../src/api/client';
 import type { Contact } from '../../src/api/types';
 import { parseContactPage } from '../../src/api/validate';
+import { accountKey, CacheFiles } from '../../src/contacts/cacheFiles';
 import { bareNumber } from '../../src/contacts/format';
 import { ContactsLoader } from '../../src/contacts/loader';
 import { foldQuery, haystack, IndexScheduler } from '../../src/contacts/searchIndex';
@@ -184,6 +185,23 @@ function nsToMs(ns: bigint): number {
 }
 
 /** Runs a section; a failure becomes an n/a line instead of ending the benchmark. */
+/** Watches the event loop: stop() returns the longest gap between two turns, in ms. */
+function loopWatch(): { stop(): number } {
+	let last = performance.now();
+	let longest = 0;
+	const timer = setInterval(() => {
+		const now = performance.now();
+		longest = Math.max(longest, now - last);
+		last = now;
+	}, 1);
+	return {
+		stop() {
+			clearInterval(timer);
+			return Math.max(longest, performance.now() - last);
+		},
+	};
+}
+
 async function section(name: string, run: () => Promise<void> | void): Promise<void> {
 	if (!want(name)) return;
 	const started = performance.now();
@@ -983,6 +1001,80 @@ async function main(): Promise<void> {
 			};
 			store.dispose();
 			held.store = undefined;
+		});
+
+		// The persistent cache: restore and save of 100k contacts, beside a full load of the same
+		// contacts from the double (in its own process) in this run.
+		await section('cache', async () => {
+			const child = await startChildDouble({ contacts: TOTAL, seed: 1, token: 'bench-token' });
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'periskope-bench-cache-'));
+			try {
+				const files = new CacheFiles(dir);
+				const account = accountKey('http://127.0.0.1', 'bench-token');
+				const loads: number[] = [];
+				let loadedStore: ContactStore | undefined;
+				for (let round = 0; round <= ROUNDS; round++) {
+					loadedStore?.dispose();
+					await settle();
+					const { value, wallMs } = await loadWays.timed(() => loadWays.ours(child, LIMIT));
+					loadedStore = value.store;
+					if (round > 0) loads.push(wallMs); // round 0 warms up
+				}
+				const contacts = loadedStore!.all();
+				if (contacts.length !== TOTAL) throw new Error(`loaded ${contacts.length} contacts`);
+				const saves: number[] = [];
+				const blocks: number[] = [];
+				let bytes = 0;
+				for (let round = 0; round <= ROUNDS; round++) {
+					await settle();
+					// The longest the event loop went without a turn during the save: what the UI waits at worst.
+					const ticker = loopWatch();
+					const t0 = performance.now();
+					bytes = await files.write(account, contacts, { savedAt: Date.now(), total: TOTAL, complete: true });
+					const ms = performance.now() - t0;
+					const longest = ticker.stop();
+					if (round > 0) {
+						saves.push(ms);
+						blocks.push(longest);
+					}
+				}
+				loadedStore!.dispose();
+				const restores: number[] = [];
+				const parts = { read: [] as number[], ingest: [] as number[] };
+				for (let round = 0; round <= ROUNDS; round++) {
+					await settle();
+					const t0 = performance.now();
+					const read = await files.read(account);
+					const t1 = performance.now();
+					if (read.status !== 'found') throw new Error(`the cache was ${read.status}`);
+					const store = new ContactStore();
+					store.ingest(read.contents.contacts, 'cache');
+					const t2 = performance.now();
+					if (store.size !== TOTAL) throw new Error(`restored ${store.size} contacts`);
+					store.dispose();
+					if (round > 0) {
+						restores.push(t2 - t0);
+						parts.read.push(t1 - t0);
+						parts.ingest.push(t2 - t1);
+					}
+				}
+				const load = summarize(loads);
+				const restore = summarize(restores);
+				const save = summarize(saves);
+				report.add('cache.restore (100k: read, checksum, decompress, parse, ingest; median)', restore.median, 'ms', {
+					target: { op: '<=', value: 150 },
+					note: `read+decode ${summarize(parts.read).median.toFixed(1)} ms + ingest ${summarize(parts.ingest).median.toFixed(1)} ms; ${spread(restore)}`,
+				});
+				report.add('cache.load (the same 100k from the API double, ours, this run)', load.median, 'ms', { note: spread(load) });
+				report.add('cache.restore/load (lower is better)', restore.median / load.median, '×', { target: { op: '<=', value: 1 / 3 } });
+				report.add('cache.save (100k: encode, compress off-thread, write, rename; median)', save.median, 'ms', { target: { op: '<=', value: 150 }, note: spread(save) });
+				report.add('cache.save.longestBlock (event loop without a turn during a save)', Math.max(...blocks), 'ms', { note: 'the UI keeps answering in between' });
+				report.add('cache.fileSize (100k realistic contacts)', bytes / MB, 'MB', { target: { op: '<=', value: 8 } });
+				details.cache = { contacts: TOTAL, loadMs: load, restoreMs: restore, readDecodeMs: summarize(parts.read), ingestMs: summarize(parts.ingest), saveMs: save, saveBlocksMs: blocks, fileBytes: bytes };
+			} finally {
+				await child.close();
+				fs.rmSync(dir, { recursive: true, force: true });
+			}
 		});
 	} finally {
 		await double?.close();
