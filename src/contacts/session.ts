@@ -227,7 +227,8 @@ export class ContactsSession {
 		const complete = !this.loader.hasMore && !this.loader.listChanged;
 		try {
 			const bytes = await cache.files.write(account, contacts, { savedAt: this.now(), total: this.store.total ?? -1, complete });
-			cache.log(`Saved ${contacts.length.toLocaleString('en-US')} contacts to the cache (${Math.round(bytes / 1024)} KB, ${Math.round(performance.now() - started)} ms${complete ? '' : ', not all loaded yet'}).`);
+			const took = `${Math.round(bytes / 1024)} KB, ${Math.round(performance.now() - started)} ms${complete ? '' : ', not all loaded yet'}`;
+			cache.log(`Saved ${contacts.length.toLocaleString('en-US')} contacts to the cache (${took}): ${cache.files.pathOf(account)}`);
 		} catch (e) {
 			cache.log(`Could not save the contacts cache: ${(e as Error).message}`);
 		}

@@ -16,6 +16,11 @@ import { ui } from './helpers';
 const FIRST = ['activation.test.js'];
 
 export function run(): Promise<void> {
+	return runSuite(__dirname, testFiles(fs.readdirSync(__dirname), process.env.PERISKOPE_IT_SHUFFLE));
+}
+
+/** Runs `files` (in `dir`) with mocha, the grep and shuffle of the environment, and the dialog sweep. */
+export function runSuite(dir: string, files: string[]): Promise<void> {
 	const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, forbidOnly: true, rootHooks: { afterEach: sweepDialogs } });
 	const grep = process.env.PERISKOPE_IT_GREP;
 	if (grep) {
@@ -29,8 +34,7 @@ export function run(): Promise<void> {
 		console.log(`[suite] PERISKOPE_IT_GREP: only tests whose title matches ${pattern}`);
 	}
 	const seed = process.env.PERISKOPE_IT_SHUFFLE;
-	const files = testFiles(fs.readdirSync(__dirname), seed);
-	for (const file of files) mocha.addFile(path.join(__dirname, file));
+	for (const file of files) mocha.addFile(path.join(dir, file));
 	if (seed) {
 		// Tests within each file too (not the activation file: it checks what happens first).
 		// Load now (require, as run() would), then tell run() not to load them again.

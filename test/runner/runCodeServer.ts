@@ -13,6 +13,8 @@ const RESULTS = path.join(REPO_ROOT, 'test-results');
 /** The older screenshot request (a bare marker line); helpers.ts now uses the UI channel, this stays for any caller left. */
 const SCREENSHOT_MARKER = '[periskope-screenshot] ';
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
+/** Suites run one after another in the same VS Code, each in a freshly loaded window (see main). */
+const RELOAD_PHASES = ['beforeReload.js', 'afterReload.js'];
 
 async function main(): Promise<number> {
 	const started = Date.now();
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
 		context = await launchChromium(profile);
 		const page = context.pages()[0] ?? (await context.newPage());
 		let exitCode: (code: number) => void = () => undefined;
-		const exited = new Promise<number>((resolve) => (exitCode = resolve));
+		let exited = new Promise<number>((resolve) => (exitCode = resolve));
 		// UI actions run one at a time, in the order the suite asked.
 		let actions = Promise.resolve();
 		const act = (id: string) => {
@@ -82,7 +84,7 @@ async function main(): Promise<number> {
 					continue;
 				}
 				if (SUMMARY.test(line.trim())) {
-					summary = line.trim(); // printed once, last
+					summary = line.trim(); // printed once per phase, last
 					continue;
 				}
 				(type === 'error' ? console.error : console.log)(line);
@@ -102,8 +104,38 @@ async function main(): Promise<number> {
 			skipWelcome: 'true',
 		});
 		await page.goto(url);
-		const code = await exited;
+		let code = await exited;
 		await actions;
+		// The reload phases: the same VS Code (profile, global storage, secrets) opened again, as after
+		// "Developer: Reload Window", to prove what survives a restart. They run when the first of
+		// them had something to run (PERISKOPE_IT_GREP may leave nothing for it).
+		const totals = { passed: 0, failed: 0 };
+		const count = () => {
+			const [, passed, failed] = summary ? SUMMARY.exec(summary)! : [];
+			totals.passed += Number(passed ?? 0);
+			totals.failed += Number(failed ?? (summary ? 0 : 1));
+			const ran = Number(passed ?? 0) + Number(failed ?? 0);
+			summary = undefined;
+			return ran;
+		};
+		let ran = count();
+		// A phase that ran nothing (grepped out) does not decide the outcome; one that ran tests does.
+		let anyRan = ran > 0;
+		if (!anyRan) code = 0;
+		for (const phase of RELOAD_PHASES) {
+			const phaseIndex = path.join(REPO_ROOT, 'out', 'test', 'integration', 'reload', phase);
+			say(`reload phase ${phase}: reopening the window`);
+			exited = new Promise<number>((resolve) => (exitCode = resolve));
+			await page.goto(workbenchUrl(server, workspace, { extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: phaseIndex, skipWelcome: 'true' }));
+			const phaseCode = await exited;
+			await actions;
+			ran = count();
+			if (ran > 0 && phaseCode !== 0) code = phaseCode;
+			if (ran === 0) break;
+			anyRan = true;
+		}
+		if (!anyRan) code = 1;
+		summary = `${totals.passed} passed, ${totals.failed} failed`;
 		const log = fs.readFileSync(server.logFile, 'utf8');
 		const hostLines = log.split('\n').filter((l) => /extension host|ExtensionHost/i.test(l)).slice(0, 3);
 		for (const l of hostLines) say(`code-server: ${l.trim()}`);
