@@ -49,6 +49,7 @@ describe('Persistent cache across a window reload', () => {
 			assert.equal(api.session.store.get(deleted.contact_id), undefined, 'the contact deleted on Periskope is gone');
 			assert.equal(api.session.store.size, handoff.contacts - 1);
 			assert.doesNotMatch(String(api.view.treeView.description), /cached/);
+			if (ui.available) await screenshot('cache-revalidated');
 
 			await vscode.commands.executeCommand('periskope.signOut');
 			await waitFor(() => !fs.existsSync(handoff.file), 10_000, 'the cache file to be deleted on sign-out');
