@@ -169,6 +169,18 @@ export class ContactStore {
 	}
 
 	/**
+	 * Changes some fields of a loaded contact at once (an edit the user just made, or its undo):
+	 * the contact is replaced by an edited copy, regrouped and re-indexed like any update.
+	 * Returns the contact as it was, or undefined when it is not loaded.
+	 */
+	applyFields(id: string, fields: Partial<Pick<Contact, 'contact_name' | 'is_internal' | 'labels'>>): Contact | undefined {
+		const before = this.get(id);
+		if (before === undefined) return undefined;
+		this.ingest([{ ...before, ...fields }]);
+		return before;
+	}
+
+	/**
 	 * Drops contacts by id (ones deleted on the server); unknown ids are ignored. Returns how many
 	 * went. Each costs a binary search per group it was in; the search index reclaims their entries
 	 * in the background.
