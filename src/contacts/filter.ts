@@ -127,3 +127,15 @@ export class FilteredContacts {
 		return (this.members.get(key) ?? []).slice(start, end);
 	}
 }
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** The view's description under a filter: "filter: vip · 312 of 20,000" (of the org's total when known). */
+export function filterSummary(what: string, matches: number, loaded: number, total: number | undefined): string {
+	return `filter: ${what} · ${n(matches)} of ${n(Math.max(loaded, total ?? loaded))}`;
+}
+
+/** The tree's note while pages remain: "312 matches in 4,000 loaded — load all". */
+export function partialFilterNote(matches: number, loaded: number): string {
+	return `${n(matches)} match${matches === 1 ? '' : 'es'} in ${n(loaded)} loaded — load all`;
+}

@@ -2,6 +2,7 @@
 // (the count in its description, progress while everything loads).
 import * as vscode from 'vscode';
 import { VIEW_ID } from '../config';
+import { ContactFilter, filterSummary } from '../contacts/filter';
 import { countSummary } from '../contacts/format';
 import type { GroupBy } from '../contacts/grouping';
 import type { ContactsSession } from '../contacts/session';
@@ -14,15 +15,22 @@ export class ContactsView implements vscode.Disposable {
 	private readonly disposables: vscode.Disposable[] = [];
 	/** "Loading all contacts: …" while Load all runs. */
 	private progressText: string | undefined;
+	private descriptionTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
 		extensionUri: vscode.Uri,
 		private readonly session: ContactsSession,
 		groupBy: GroupBy,
+		filter?: ContactFilter,
 	) {
-		this.tree = new ContactsTreeProvider(extensionUri, session, groupBy);
-		this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: false });
-		const update = () => this.updateDescription();
+		this.tree = new ContactsTreeProvider(extensionUri, session, groupBy, filter);
+		// Several contacts can be selected, to edit their labels together.
+		this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: true });
+		// Under a filter the counts cost a pass over the contacts: once per burst of changes, like the tree.
+		const update = () => {
+			if (!this.tree.filter) return this.updateDescription();
+			this.descriptionTimer ??= setTimeout(() => this.updateDescription(), 60);
+		};
 		this.disposables.push(
 			this.tree,
 			this.treeView,
@@ -55,14 +63,27 @@ export class ContactsView implements vscode.Disposable {
 	 * The count goes in the description and in the message above the tree: with the view alone in
 	 * its container, VS Code merges the header into the side bar title and draws no description.
 	 */
+	/** Narrows the tree; the description says so with the counts. */
+	setFilter(filter: ContactFilter | undefined): void {
+		this.tree.setFilter(filter);
+		this.updateDescription();
+	}
+
 	private updateDescription(): void {
+		if (this.descriptionTimer) clearTimeout(this.descriptionTimer);
+		this.descriptionTimer = undefined;
 		const { store, loader } = this.session;
-		const summary = this.session.signedIn && loader.started ? countSummary(store.size, store.total, !loader.hasMore) : undefined;
+		const filtered = this.tree.filtered();
+		const counts = filtered
+			? filterSummary(this.tree.describeFilter(), filtered.matches, store.size, store.total)
+			: countSummary(store.size, store.total, !loader.hasMore);
+		const summary = this.session.signedIn && loader.started ? counts : undefined;
 		this.treeView.description = summary;
 		this.treeView.message = this.progressText ?? summary;
 	}
 
 	dispose(): void {
+		if (this.descriptionTimer) clearTimeout(this.descriptionTimer);
 		for (const d of this.disposables) d.dispose();
 	}
 }
