@@ -50,7 +50,7 @@ export function describeFilter(filter: ContactFilter, names: { label(key: string
  */
 export function textMatches(store: ContactStore, text: string): ReadonlySet<Contact> | undefined {
 	if (!text.trim()) return undefined;
-	return new Set(store.search(text, Math.max(1, store.size)));
+	return new Set(store.matching(text));
 }
 
 const labelKeySets = new WeakMap<readonly string[], ReadonlySet<string>>();
@@ -65,10 +65,22 @@ function labelKeys(contact: Contact): ReadonlySet<string> {
 	return keys;
 }
 
+const typeKeys = new Map<string | null, string[]>();
+
+/** The type group key of a contact, as a one-key list; an org has few types, so this is a lookup. */
+function typeKeysOf(contact: Contact): string[] {
+	let keys = typeKeys.get(contact.contact_type);
+	if (keys === undefined) {
+		keys = groupKeysOf(contact, 'type');
+		if (typeKeys.size < 1000) typeKeys.set(contact.contact_type, keys);
+	}
+	return keys;
+}
+
 /** Whether one contact passes the filter; `text` is textMatches() for the filter's text. */
 export function matchesFilter(contact: Contact, filter: ContactFilter, text: ReadonlySet<Contact> | undefined): boolean {
 	if (text && !text.has(contact)) return false;
-	if (filter.types.length && !filter.types.includes(groupKeysOf(contact, 'type')[0])) return false;
+	if (filter.types.length && !filter.types.includes(typeKeysOf(contact)[0])) return false;
 	if (filter.labels.length) {
 		const keys = labelKeys(contact);
 		if (!filter.labels.some((k) => keys.has(k))) return false;
@@ -93,14 +105,13 @@ export class FilteredContacts {
 		readonly filter: ContactFilter,
 		readonly by: GroupBy,
 	) {
-		const text = textMatches(store, filter.text);
-		// With a text part, only its hits need checking, in load order (the index ranks them).
-		const candidates = text ? store.first(store.size).filter((c) => text.has(c)) : store.first(store.size);
+		// With a text part, only its hits (from the search index, in load order) need checking.
+		const candidates = filter.text.trim() ? store.matching(filter.text) : store.first(store.size);
 		let matches = 0;
 		for (const contact of candidates) {
 			if (!matchesFilter(contact, filter, undefined)) continue;
 			matches++;
-			for (const key of by === 'label' ? labelKeys(contact) : groupKeysOf(contact, 'type')) {
+			for (const key of by === 'label' ? labelKeys(contact) : typeKeysOf(contact)) {
 				let list = this.members.get(key);
 				if (!list) this.members.set(key, (list = []));
 				list.push(contact);

@@ -357,6 +357,18 @@ export class ContactStore {
 		return this.index.search(query, limit).map((row) => this.rows[row]!);
 	}
 
+	/**
+	 * Every contact matching a name, number or label fragment (what search() finds, all of them),
+	 * in load order; for the tree's filter.
+	 */
+	matching(query: string): Contact[] {
+		const marks = this.index.matchAll(query, this.rows.length);
+		if (!marks) return [];
+		const out: Contact[] = [];
+		for (let row = 0; row < marks.length; row++) if (marks[row] === 1 && this.rows[row] !== undefined) out.push(this.rows[row]!);
+		return out;
+	}
+
 	/** Runs the search index's queued work for about `budgetMs`; true when it has caught up. */
 	indexSome(budgetMs: number): boolean {
 		return this.index.indexSome(budgetMs);

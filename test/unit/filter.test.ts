@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describeFilter, FilteredContacts, isFilterActive, matchesFilter, parseFilter, textMatches } from '../../src/contacts/filter';
 import { UNKNOWN_TYPE_KEY, UNLABELED_KEY } from '../../src/contacts/grouping';
 import { ContactStore } from '../../src/contacts/store';
+import { generateContacts } from '../double/generator';
 import { contact } from './fixtures';
 
 function store() {
@@ -25,6 +26,20 @@ describe('Contact filter', () => {
 		assert.deepEqual(ids([...textMatches(s, '555 0001')!]), ['5550001']);
 		assert.deepEqual(ids([...textMatches(s, 'suppo')!]), ['5550001']);
 		assert.equal(textMatches(s, '  '), undefined);
+	});
+
+	it('store.matching finds exactly what an unlimited search finds, in load order, after edits and removals too', () => {
+		const s = new ContactStore({ tuning: { rangeRows: 64 } });
+		s.ingest(generateContacts(3000, { seed: 5 }));
+		s.applyFields(s.first(1)[0].contact_id, { contact_name: 'Zed Quark', labels: ['odd one'] });
+		s.remove(s.first(40).slice(20).map((c) => c.contact_id));
+		const order = new Map(s.first(s.size).map((c, i) => [c, i]));
+		for (const q of ['ma', 'vip', '91', '+91 9', 'quark', 'odd o', 'e', 'zzzz', 'Müll']) {
+			const found = s.matching(q);
+			assert.deepEqual(new Set(found), new Set(s.search(q, 1e6)), q);
+			assert.deepEqual(found.map((c) => order.get(c)), [...found.map((c) => order.get(c)!)].sort((a, b) => a - b), `${q}: load order`);
+		}
+		assert.deepEqual(s.matching('   '), []);
 	});
 
 	it('labels (any of them, case-insensitive), types (any), and text combine', () => {
