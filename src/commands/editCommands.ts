@@ -51,20 +51,16 @@ async function pickLabels(contacts: readonly Contact[], known: readonly string[]
 		return `on ${c.on} of ${total}: stays on those, unpick to remove`;
 	};
 	const base: LabelItem[] = choices.map((c) => ({ label: c.label, description: onText(c), iconPath: new vscode.ThemeIcon(c.on > 0 && c.on < total ? 'circle-large-filled' : 'tag'), choice: c }));
-	let created: LabelItem[] = [];
 	qp.items = base;
 	qp.selectedItems = base.filter((i) => i.choice!.picked);
+	// What is typed, when it is no known label, is offered (and picked) as a new one; typing on replaces it.
 	qp.onDidChangeValue((value) => {
 		const name = value.trim();
-		const exists = !name || base.some((i) => i.choice!.key === labelKey(name)) || created.some((i) => labelKey(i.created!) === labelKey(name));
-		const keep = qp.selectedItems;
-		const typed: LabelItem[] = exists
-			? []
-			: [{ label: `$(add) Create label "${name}"`, description: labelProblem(name) ?? 'new in Periskope', alwaysShow: true, created: name }];
-		// Created labels the user kept picked stay in the list.
-		created = [...created.filter((i) => keep.includes(i)), ...typed];
-		qp.items = [...created, ...base];
-		qp.selectedItems = [...keep.filter((i) => qp.items.includes(i)), ...typed.filter((i) => !labelProblem(i.created!))];
+		const keep = qp.selectedItems.filter((i) => i.choice);
+		const known = !name || base.some((i) => i.choice!.key === labelKey(name));
+		const typed: LabelItem[] = known ? [] : [{ label: `$(add) Create label "${name}"`, description: labelProblem(name) ?? 'new in Periskope', alwaysShow: true, created: name }];
+		qp.items = [...typed, ...base];
+		qp.selectedItems = [...keep, ...typed.filter((i) => !labelProblem(i.created!))];
 	});
 	try {
 		return await new Promise<string[] | undefined>((resolve) => {
