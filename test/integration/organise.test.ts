@@ -160,9 +160,12 @@ describe('Organise contacts', function () {
 		const picker = await ui.quickPick({ waitFor: { titleIncludes: 'Labels of 2 contacts', minItems: 2 } });
 		const lead = picker?.items.find((i) => i.label.includes('lead'));
 		assert.equal(lead?.checked, true, `their common label is picked: ${JSON.stringify(picker?.items.slice(0, 4))}`);
+		const mixed = picker?.items.filter((i) => /on 1 of 2/.test(i.description)) ?? [];
+		assert.ok(mixed.every((i) => i.checked), 'labels only one of them has are shown as such, picked (kept as they are)');
+		await screenshot('label-picker');
 		await typeText('Renewal');
 		await waitFor(async () => !!(await ui.quickPick())?.items.some((i) => /Create label "Renewal"/.test(i.label) && i.checked), 5000, 'the new label offered, picked');
-		await screenshot('label-picker');
+		await screenshot('label-picker-new');
 		await ui.press('Enter');
 		const dialog = await ui.answerDialog('Change Labels', { message: /2 contacts/, screenshot: 'label-confirm' });
 		assert.match(dialog.message, /^2 contacts/);
@@ -226,6 +229,8 @@ describe('Organise contacts', function () {
 		const target = api.session.store.first(3)[2];
 		const since = double.requests.length;
 		if (ui.available) {
+			await vscode.commands.executeCommand('periskope.openContact', target.contact_id);
+			await ui.webview({ waitFor: { selector: `#root[data-contact-id="${target.contact_id}"][aria-busy="false"]`, timeoutMs: 15_000 } });
 			const renaming = vscode.commands.executeCommand<{ ok: boolean }>('periskope.renameContact', target.contact_id);
 			const box = await ui.quickPick({ waitFor: { titleIncludes: 'Rename' } });
 			assert.match(box?.message ?? '', /changes in Periskope.*not on the phone/);
@@ -233,6 +238,10 @@ describe('Organise contacts', function () {
 			await typeText('Quillon');
 			await ui.press('Enter');
 			assert.equal((await renaming)?.ok, true);
+			// The open detail panel shows the new name too.
+			await waitFor(async () => /Quillon/.test((await ui.webview({ waitFor: { selector: `#root[data-contact-id="${target.contact_id}"]` } })).text), 10_000, 'the panel to show the new name');
+			await screenshot('renamed-panel');
+			await closeEditors();
 		} else {
 			// No runner to type: the command's input box cannot be answered here.
 			await api.editor.update(target.contact_id, { contact_name: 'Quillon' });
