@@ -4,7 +4,7 @@
 // sections use one inside this process. Also in child processes: the activation probe (fresh per
 // run) and the packaging step (vsce in a scratch mirror, so dist/ of the checkout is never rewritten).
 // Prints `name: value unit (target …) OK|MISS` per figure, writes bench-results.json, exits 0.
-// BENCH_ONLY=load,memory,search,ingest,replace,scale,size,activation runs a subset; BENCH_ROUNDS=n sets
+// BENCH_ONLY=load,memory,search,ingest,replace,filter,scale,size,activation runs a subset; BENCH_ROUNDS=n sets
 // the load rounds. `scale` is the 500,000-contact tier (memory, search, index slices, new and changed pages).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
