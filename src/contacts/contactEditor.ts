@@ -39,6 +39,8 @@ export function isAmbiguous(error: unknown): boolean {
 }
 
 type Fields = Partial<Pick<Contact, 'contact_name' | 'is_internal' | 'labels'>>;
+/** Per edited contact: as it was, and the optimistic copy the store got. */
+type Undo = Map<string, { before: Contact; mine: Contact }>;
 
 export class ContactEditor {
 	private readonly edited = new Emitter<readonly Contact[]>();
@@ -53,7 +55,7 @@ export class ContactEditor {
 	/** Applies a label plan: optimistic, one request per distinct result, stops at the first failure. */
 	async setLabels(plan: LabelPlan): Promise<EditOutcome> {
 		const batches = labelBatches(plan);
-		const undo = new Map<string, Contact>();
+		const undo: Undo = new Map();
 		for (const batch of batches) {
 			const after = plan.changes.find((c) => c.contact === batch.contacts[0])!.after;
 			for (const contact of batch.contacts) this.apply(contact, { labels: after }, undo);
@@ -79,7 +81,7 @@ export class ContactEditor {
 
 	/** Renames a contact or sets whether it is internal: optimistic, undone on failure. */
 	async update(contactId: string, fields: ContactUpdate): Promise<EditOutcome> {
-		const undo = new Map<string, Contact>();
+		const undo: Undo = new Map();
 		this.apply(this.store.get(contactId), fields, undo);
 		this.fire([contactId]);
 		try {
@@ -103,7 +105,7 @@ export class ContactEditor {
 		ids: string[],
 		error: unknown,
 		applied: (server: Contact) => boolean,
-		undo: Map<string, Contact>,
+		undo: Undo,
 	): Promise<{ changed: string[]; unchanged: string[]; unknown: string[]; error: PeriskopeApiError }> {
 		const apiError = isApiError(error) ? error : new PeriskopeApiError('http', error instanceof Error ? error.message : String(error));
 		if (!isAmbiguous(error)) {
@@ -126,17 +128,20 @@ export class ContactEditor {
 		return { changed, unchanged, unknown, error: apiError };
 	}
 
-	private apply(contact: Contact | undefined, fields: Fields, undo: Map<string, Contact>): void {
+	private apply(contact: Contact | undefined, fields: Fields, undo: Undo): void {
 		if (!contact) return;
 		const before = this.store.applyFields(contact.contact_id, fields);
-		if (before && !undo.has(contact.contact_id)) undo.set(contact.contact_id, before);
+		if (before && !undo.has(contact.contact_id)) undo.set(contact.contact_id, { before, mine: this.store.get(contact.contact_id)! });
 	}
 
-	/** Puts contacts back as they were before the edit. */
-	private undo(ids: readonly string[], undo: Map<string, Contact>): void {
+	/**
+	 * Puts contacts back as they were before the edit, unless the store moved on meanwhile (a
+	 * refresh emptied it, or a page brought a newer copy): that copy is fresher than ours.
+	 */
+	private undo(ids: readonly string[], undo: Undo): void {
 		const rows = ids.flatMap((id) => {
-			const before = undo.get(id);
-			return before ? [{ ...before }] : [];
+			const entry = undo.get(id);
+			return entry && this.store.get(id) === entry.mine ? [{ ...entry.before }] : [];
 		});
 		if (rows.length) this.store.ingest(rows);
 	}

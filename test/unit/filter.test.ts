@@ -1,6 +1,6 @@
 // The tree's filter: text (through the search index), labels and types, combined; counts per group.
 import assert from 'node:assert/strict';
-import { describeFilter, FilteredContacts, isFilterActive, matchesFilter, parseFilter, textMatches } from '../../src/contacts/filter';
+import { describeFilter, FilteredContacts, filterSummary, isFilterActive, matchesFilter, parseFilter, partialFilterNote, textMatches } from '../../src/contacts/filter';
 import { UNKNOWN_TYPE_KEY, UNLABELED_KEY } from '../../src/contacts/grouping';
 import { ContactStore } from '../../src/contacts/store';
 import { generateContacts } from '../double/generator';
@@ -74,6 +74,14 @@ describe('Contact filter', () => {
 		const s = store();
 		s.applyFields('1003@c.us', { labels: ['vip'] });
 		assert.deepEqual(ids(new FilteredContacts(s, { text: 'vip', labels: [], types: [] }, 'label').groupContacts('vip')), ['1001', '1003', '1004']);
+	});
+
+	it('says what the filter shows: of the org total in the description, of the loaded in the tree', () => {
+		assert.equal(filterSummary('vip', 312, 20_000, 20_000), 'filter: vip · 312 of 20,000');
+		assert.equal(filterSummary('vip', 312, 4_000, 20_000), 'filter: vip · 312 of 20,000');
+		assert.equal(filterSummary('vip', 3, 40, undefined), 'filter: vip · 3 of 40');
+		assert.equal(partialFilterNote(312, 4_000), '312 matches in 4,000 loaded — load all');
+		assert.equal(partialFilterNote(1, 200), '1 match in 200 loaded — load all');
 	});
 
 	it('reads a remembered filter back defensively and describes it', () => {

@@ -184,6 +184,26 @@ describe('Writes', () => {
 			assert.equal(writes().length, 1);
 		});
 
+		it('an undo never brings back a contact a refresh dropped, nor overwrites a newer copy a page brought', async () => {
+			const store = loadedStore();
+			const [a, b] = [store.get(double.contacts[12].contact_id)!, store.get(double.contacts[13].contact_id)!];
+			const editor = new ContactEditor(store, () => client());
+			// Every answer comes 150 ms late, and the write is refused: time for a refresh in between.
+			double.setOptions({ latencyMs: 150 });
+			double.fault({ kind: 'status', status: 422, method: 'PATCH' });
+			const pending = editor.update(a.contact_id, { contact_name: 'Doomed' });
+			store.clear();
+			assert.equal((await pending).ok, false);
+			assert.equal(store.size, 0, 'the refresh stands');
+			const second = loadedStore();
+			const editor2 = new ContactEditor(second, () => client());
+			double.fault({ kind: 'status', status: 422, method: 'PATCH' });
+			const refused = editor2.update(b.contact_id, { contact_name: 'Doomed too' });
+			second.ingest([{ ...second.get(b.contact_id)!, contact_name: 'Fresh from a page', updated_at: '2030-01-01T00:00:00+00:00' }]);
+			assert.equal((await refused).ok, false);
+			assert.equal(second.get(b.contact_id)!.contact_name, 'Fresh from a page');
+		});
+
 		it('renames and toggles internal optimistically, taking the server echo', async () => {
 			const store = loadedStore();
 			const a: Contact = store.get(double.contacts[9].contact_id)!;
