@@ -36,12 +36,18 @@ export const Command = {
 	showLog: 'periskope.showLog',
 	allowApiOrigin: 'periskope.allowApiOrigin',
 	clearCache: 'periskope.clearCache',
+	filter: 'periskope.filter',
+	clearFilter: 'periskope.clearFilter',
+	editLabels: 'periskope.editLabels',
+	renameContact: 'periskope.renameContact',
+	toggleInternal: 'periskope.toggleInternal',
 } as const;
 
 export const ContextKey = {
 	signedIn: 'periskope.signedIn',
 	groupBy: 'periskope.groupBy',
 	loadingAll: 'periskope.loadingAll',
+	filtered: 'periskope.filtered',
 } as const;
 
 export const VIEW_ID = 'periskope.contacts';

@@ -5,6 +5,8 @@ import { seedDemoToken } from './auth/demoToken';
 import { TokenGuard } from './auth/tokenGuard';
 import { TokenStore } from './auth/tokenStore';
 import { contactActions, contactCommands } from './commands/contactCommands';
+import { editCommands } from './commands/editCommands';
+import { filterCommands, rememberedFilter } from './commands/filterCommands';
 import { LastEditorTracker } from './commands/contactIdCommands';
 import { loadCommands } from './commands/loadCommands';
 import { registerCommands } from './commands/registerCommands';
@@ -14,6 +16,7 @@ import { affects, Command, ContextKey, readConfig } from './config';
 import type { GroupBy } from './contacts/grouping';
 import { CacheFiles } from './contacts/cacheFiles';
 import { pageSizeMemory } from './contacts/pageSizeMemory';
+import { ContactEditor } from './contacts/contactEditor';
 import { ContactsSession } from './contacts/session';
 import type { PeriskopeTestApi } from './testApi';
 import { createLog, logRequest } from './log';
@@ -54,16 +57,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 
 	const groupBy = context.globalState.get<GroupBy>(GROUPING_STATE_KEY) ?? config.defaultGrouping;
 	setContext(ContextKey.groupBy, groupBy);
-	const view = new ContactsView(context.extensionUri, session, groupBy);
-	context.subscriptions.push(view);
+	const filter = rememberedFilter(context.workspaceState);
+	setContext(ContextKey.filtered, !!filter);
+	const view = new ContactsView(context.extensionUri, session, groupBy, filter);
+	const editor = new ContactEditor(session.store, () => session.client);
+	context.subscriptions.push(view, editor);
 
 	const panel = new ContactDetailPanel(context.extensionUri, {
 		listed: (id) => session.store.get(id),
 		fetchContact: (id, signal) => session.getContact(id, signal),
 		copyId: (c) => actions.copy(c.contact_id),
 		insertId: (c) => actions.insert(c.contact_id),
+		editLabels: (c) => vscode.commands.executeCommand(Command.editLabels, c.contact_id),
+		rename: (c) => vscode.commands.executeCommand(Command.renameContact, c.contact_id),
 		log,
 	});
+	context.subscriptions.push(editor.onDidEdit((contacts) => contacts.forEach((c) => panel.contactChanged(c))));
 	const contactDeps = { session, view, panel, editors, idFormat: () => config.idFormat };
 	const actions = contactActions(contactDeps);
 	context.subscriptions.push(
@@ -105,6 +114,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		[Command.showMore]: (by: GroupBy, key: string) => view.tree.showMore(by, key),
 		[Command.search]: searchCommand({ session, act: actions.act, log }, () => vscode.commands.executeCommand(Command.setToken)),
 		...contactCommands(contactDeps),
+		...filterCommands(session, view, context.workspaceState),
+		...editCommands({ session, view, editor, log }),
 		[Command.showLog]: () => log.show(),
 		[Command.clearCache]: async () => {
 			const deleted = await session.clearCache();
@@ -114,7 +125,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 
 	const base = config.apiBase;
 	log.info(`Periskope Contacts activated (API ${base.ok ? base.url : `refused: ${base.reason}`}, ${session.signedIn ? 'token set' : 'no token'}).`);
-	return context.extensionMode === vscode.ExtensionMode.Test ? { session, view, panel, logUri: context.logUri } : undefined;
+	return context.extensionMode === vscode.ExtensionMode.Test ? { session, view, panel, editor, logUri: context.logUri } : undefined;
 }
 
 export function deactivate(): void {

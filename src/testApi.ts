@@ -1,5 +1,6 @@
 // The one test API: returned by activate() in extensionMode Test only.
 import type * as vscode from 'vscode';
+import type { ContactEditor } from './contacts/contactEditor';
 import type { ContactsSession } from './contacts/session';
 import type { ContactDetailPanel } from './detailPanel/detailPanel';
 import type { ContactsView } from './views/contactsView';
@@ -12,5 +13,7 @@ export interface PeriskopeTestApi {
 	session: ContactsSession;
 	view: ContactsView;
 	panel: ContactDetailPanel;
+	/** Writes to contacts (labels, name, internal). */
+	editor: ContactEditor;
 	logUri: vscode.Uri;
 }

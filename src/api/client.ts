@@ -27,6 +27,12 @@ export interface RequestLogLine {
 	error?: string;
 }
 
+/** The fields `PATCH /contacts/{id}` changes (labels go through setLabels). */
+export interface ContactUpdate {
+	contact_name?: string;
+	is_internal?: boolean;
+}
+
 export interface RetryNotice {
 	attempt: number;
 	delayMs: number;
@@ -122,6 +128,59 @@ export class PeriskopeClient {
 		}
 	}
 
+	/**
+	 * `PATCH /contacts/labels`: replaces ALL labels of these contacts with `labels` (Periskope
+	 * treats labels case-insensitively and creates unknown ones). Never retried after it may have
+	 * reached the server (see `write`).
+	 */
+	async setLabels(contactIds: readonly string[], labels: readonly string[], opts: RequestOptions = {}): Promise<void> {
+		if (contactIds.length === 0) throw new PeriskopeApiError('validation', 'No contacts to change the labels of.');
+		const bad = labels.find((l) => !l.trim() || l.includes(','));
+		if (bad !== undefined) throw new PeriskopeApiError('validation', `A label cannot be empty or hold a comma: "${bad}".`);
+		await this.write('PATCH', '/contacts/labels', { labels: labels.map((l) => l.trim()).join(','), contact_ids: [...contactIds] }, opts);
+	}
+
+	/**
+	 * `PATCH /contacts/{id}` with `contact_name` and/or `is_internal`. Resolves to the contact when
+	 * the server sends it back (some answer 204 with no body). Never retried blindly (see `write`).
+	 */
+	async updateContact(contactId: string, fields: ContactUpdate, opts: RequestOptions = {}): Promise<Contact | undefined> {
+		const body: Record<string, unknown> = {};
+		if (fields.contact_name !== undefined) body.contact_name = fields.contact_name;
+		if (fields.is_internal !== undefined) body.is_internal = fields.is_internal;
+		if (Object.keys(body).length === 0) throw new PeriskopeApiError('validation', 'Nothing to change.');
+		const path = `/contacts/${encodeURIComponent(contactId.replace(/@c\.us$/, ''))}`;
+		const answer = await this.write('PATCH', path, body, opts);
+		if (answer === undefined) return undefined;
+		try {
+			return parseContact(answer);
+		} catch {
+			return undefined; // the write went through; an odd echo is not a failure of it
+		}
+	}
+
+	/**
+	 * A write. Only a 429 is retried (the server said it did nothing); a timeout or a dropped
+	 * connection may come after the server applied the change, so it is handed to the caller to
+	 * re-read, never sent again here.
+	 */
+	private async write(method: string, path: string, body: unknown, { signal, onRetry }: RequestOptions): Promise<unknown> {
+		const payload = JSON.stringify(body);
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.attempt(method, path, attempt, signal, undefined, payload);
+			} catch (e) {
+				const error = e as PeriskopeApiError;
+				const delayMs = error.kind === 'rateLimited' ? retryDelay(error, attempt, this.policy, this.random) : undefined;
+				if (delayMs === undefined || signal?.aborted) throw error;
+				const notice = { attempt: attempt + 1, delayMs, error };
+				this.options.onRetry?.(notice);
+				onRetry?.(notice);
+				await this.sleep(delayMs, signal);
+			}
+		}
+	}
+
 	/** A GET with retries for transient failures. */
 	private async getJson(path: string, { signal, onRetry, onResponse }: RequestOptions): Promise<unknown> {
 		for (let attempt = 0; ; attempt++) {
@@ -145,6 +204,7 @@ export class PeriskopeClient {
 		attempt: number,
 		callerSignal?: AbortSignal,
 		onResponse?: (info: ResponseInfo) => void,
+		body?: string,
 	): Promise<unknown> {
 		if (callerSignal?.aborted) throw cancelledError();
 		const base = this.base;
@@ -168,7 +228,9 @@ export class PeriskopeClient {
 					authorization: `Bearer ${token}`,
 					accept: 'application/json',
 					'user-agent': this.options.userAgent ?? 'periskope-contacts-vscode',
+					...(body === undefined ? {} : { 'content-type': 'application/json' }),
 				},
+				body,
 				// A redirect would carry the token to wherever the server points: never follow one.
 				redirect: 'manual',
 				signal: timeout.signal,
@@ -185,6 +247,8 @@ export class PeriskopeClient {
 			const text = await readCapped(response, this.maxBodyBytes, () => timeout.abort());
 			this.log({ method, path, status: response.status, ms: this.now() - started, traceId, attempt });
 			if (!response.ok) throw httpError(response, text, traceId, this.now(), token);
+			// A write may answer 204, or 200 with nothing to say.
+			if (method !== 'GET' && (response.status === 204 || !text.trim())) return undefined;
 			return parseJson(text, response, traceId, path);
 		} catch (e) {
 			if (e instanceof PeriskopeApiError) throw redact(e, token);

@@ -708,6 +708,32 @@ export class SearchIndex {
 	}
 
 	/**
+	 * Every row matching `query` anywhere (name, number or label, as search() would find it), as
+	 * a mark per row, unranked: for a filter, which wants all matches and no order. One indexOf
+	 * sweep per segment that can hold the query.
+	 */
+	matchAll(query: string, rowCount: number): Uint8Array | undefined {
+		const q = foldQuery(query);
+		if (!q) return undefined;
+		this.flush();
+		const marks = new Uint8Array(rowCount);
+		const rowSeg = this.rowSeg;
+		const pairs = pairBits(q.length > MAX_KEY ? q.slice(0, MAX_KEY) : q);
+		for (const seg of this.segments()) {
+			if (seg.unit.dead >= seg.unit.rows || !hasPairs(seg, pairs)) continue;
+			const { text, starts } = seg;
+			let at = text.indexOf(q);
+			while (at !== -1) {
+				const entry = entryOf(starts, at);
+				const row = rowAt(seg, entry);
+				if (row >= 0 && row < rowCount && rowSeg[row] === seg.unit.id) marks[row] = 1;
+				at = entry + 1 < starts.length ? text.indexOf(q, starts[entry + 1]) : -1;
+			}
+		}
+		return marks;
+	}
+
+	/**
 	 * The first `need` rows (in load order) whose best match has `rank`, given that `taken` holds
 	 * every row with a better one. Visits segments by their lowest row and stops as soon as no
 	 * later segment can hold a row before the need-th found.

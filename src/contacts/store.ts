@@ -227,6 +227,20 @@ export class ContactStore {
 	}
 
 	/**
+	 * Changes some fields of a loaded contact at once (an edit the user just made, or its undo):
+	 * the contact is replaced by an edited copy, regrouped and re-indexed like any update.
+	 * Returns the contact as it was, or undefined when it is not loaded.
+	 */
+	applyFields(id: string, fields: Partial<Pick<Contact, 'contact_name' | 'is_internal' | 'labels'>>): Contact | undefined {
+		const row = this.byId.get(id);
+		const before = row === undefined ? undefined : this.rows[row];
+		if (row === undefined || before === undefined) return undefined;
+		// An edit is not a page: a cached row stays to be revalidated by the next load.
+		this.ingest([{ ...before, ...fields }], this.fromCache[row] === 1 ? 'cache' : 'api');
+		return before;
+	}
+
+	/**
 	 * Drops contacts by id (ones deleted on the server); unknown ids are ignored. Returns how many
 	 * went. Each costs a binary search per group it was in; the search index reclaims their entries
 	 * in the background.
@@ -408,6 +422,18 @@ export class ContactStore {
 	 */
 	search(query: string, limit = 50): Contact[] {
 		return this.index.search(query, limit).map((row) => this.rows[row]!);
+	}
+
+	/**
+	 * Every contact matching a name, number or label fragment (what search() finds, all of them),
+	 * in load order; for the tree's filter.
+	 */
+	matching(query: string): Contact[] {
+		const marks = this.index.matchAll(query, this.rows.length);
+		if (!marks) return [];
+		const out: Contact[] = [];
+		for (let row = 0; row < marks.length; row++) if (marks[row] === 1 && this.rows[row] !== undefined) out.push(this.rows[row]!);
+		return out;
 	}
 
 	/** Runs the search index's queued work for about `budgetMs`; true when it has caught up. */

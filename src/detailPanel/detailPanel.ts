@@ -19,6 +19,9 @@ export interface DetailPanelDeps {
 	/** Results are ignored, so the command helpers (which return the text) fit as they are. */
 	copyId(contact: Contact): Thenable<unknown> | Promise<unknown>;
 	insertId(contact: Contact): Thenable<unknown> | Promise<unknown>;
+	/** Edit Labels… / Rename… for the shown contact (the commands report their own outcome). */
+	editLabels(contact: Contact): Thenable<unknown> | Promise<unknown>;
+	rename(contact: Contact): Thenable<unknown> | Promise<unknown>;
 	log: vscode.LogOutputChannel;
 }
 
@@ -81,6 +84,17 @@ export class ContactDetailPanel implements vscode.Disposable {
 	/** Registered with VS Code so the panel survives a window reload. */
 	serializer(): vscode.WebviewPanelSerializer {
 		return { deserializeWebviewPanel: async (panel, state) => this.restore(panel, state) };
+	}
+
+	/**
+	 * A contact was edited (or the edit undone): if it is the one shown, show its new name,
+	 * labels and flags at once, over the detail read too.
+	 */
+	contactChanged(contact: Contact): void {
+		if (!this.panel || this.listed?.contact_id !== contact.contact_id) return;
+		this.listed = contact;
+		if (this.detail) this.detail = { ...this.detail, contact_name: contact.contact_name, labels: contact.labels, is_internal: contact.is_internal, updated_at: contact.updated_at };
+		this.update();
 	}
 
 	/** Fetches the shown contact again (e.g. after the token changed). */
@@ -211,6 +225,10 @@ export class ContactDetailPanel implements vscode.Disposable {
 			case 'refresh':
 				this.load();
 				return;
+			case 'editLabels':
+				return this.runAction('edit the labels', () => this.deps.editLabels(contact));
+			case 'rename':
+				return this.runAction('rename the contact', () => this.deps.rename(contact));
 		}
 	}
 

@@ -133,6 +133,8 @@ function actions(contact: ContactViewModel): HTMLElement {
 		contact.canOpenWhatsApp &&
 			button('whatsapp', 'Open in WhatsApp', `Open a chat with ${contact.number} on wa.me`, () => post({ type: 'openWhatsApp', contactId }), true),
 		button('refresh', 'Refresh', 'Fetch this contact again from Periskope', () => post({ type: 'refresh', contactId }), true),
+		button('editLabels', 'Edit Labels…', 'Change this contact\'s labels in Periskope', () => post({ type: 'editLabels', contactId }), true),
+		button('rename', 'Rename…', 'Change the name Periskope shows (not the one on the phone)', () => post({ type: 'rename', contactId }), true),
 	);
 	return bar;
 }

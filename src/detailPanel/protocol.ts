@@ -78,6 +78,8 @@ export type WebviewToExtension =
 	| { type: 'insertId'; contactId: string }
 	| { type: 'openWhatsApp'; contactId: string }
 	| { type: 'refresh'; contactId: string }
+	| { type: 'editLabels'; contactId: string }
+	| { type: 'rename'; contactId: string }
 	| { type: 'runAction'; action: ErrorAction };
 
 const ERROR_ACTIONS: readonly string[] = ['retry', 'setToken', 'openSettings', 'showLog'] satisfies ErrorAction[];
@@ -93,6 +95,8 @@ export function isWebviewToExtension(value: unknown): value is WebviewToExtensio
 		case 'insertId':
 		case 'openWhatsApp':
 		case 'refresh':
+		case 'editLabels':
+		case 'rename':
 			return typeof m.contactId === 'string';
 		case 'runAction':
 			return typeof m.action === 'string' && ERROR_ACTIONS.includes(m.action);

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { PeriskopeApiError } from '../api/errors';
 import { Command } from '../config';
-import type { GroupBy } from '../contacts/grouping';
+import { ContactFilter, describeFilter, FilteredContacts, isFilterActive, partialFilterNote } from '../contacts/filter';
+import { GroupBy, groupLabel } from '../contacts/grouping';
 import type { ContactsSession } from '../contacts/session';
 import { describeFailure, FailureAction, FailureDescription } from '../contacts/failure';
 import type { ContactNode, GroupNode, MessageNode, TreeNode } from './treeModel';
@@ -18,6 +19,9 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 	/** `${by}\0${groupKey}` -> how many children that group shows. */
 	private readonly shown = new Map<string, number>();
 	private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+	private currentFilter: ContactFilter | undefined;
+	/** The filter's result for the store as it is; dropped on every store change. */
+	private filteredCache: FilteredContacts | undefined;
 
 	readonly onDidChangeTreeData = this.changed.event;
 
@@ -25,10 +29,15 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 		private readonly extensionUri: vscode.Uri,
 		private readonly session: ContactsSession,
 		private by: GroupBy,
+		filter?: ContactFilter,
 	) {
+		this.currentFilter = isFilterActive(filter) ? filter : undefined;
 		this.disposables.push(
 			this.changed,
-			session.store.onDidChange(() => this.scheduleRefresh()),
+			session.store.onDidChange(() => {
+				this.filteredCache = undefined;
+				this.scheduleRefresh();
+			}),
 			session.loader.onDidChangeState(() => this.scheduleRefresh()),
 			session.onDidChangeSignedIn(() => this.refresh()),
 		);
@@ -48,7 +57,36 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 	setGroupBy(by: GroupBy): void {
 		if (by === this.by) return;
 		this.by = by;
+		this.filteredCache = undefined;
 		this.refresh();
+	}
+
+	get filter(): ContactFilter | undefined {
+		return this.currentFilter;
+	}
+
+	/** Narrows the tree (undefined or an empty filter shows everything). */
+	setFilter(filter: ContactFilter | undefined): void {
+		this.currentFilter = isFilterActive(filter) ? filter : undefined;
+		this.filteredCache = undefined;
+		this.shown.clear();
+		this.refresh();
+	}
+
+	/** The filter's result over the loaded contacts, or undefined when no filter is set. */
+	filtered(): FilteredContacts | undefined {
+		const filter = this.currentFilter;
+		if (!filter) return undefined;
+		if (this.filteredCache?.by !== this.by || this.filteredCache.filter !== filter) this.filteredCache = new FilteredContacts(this.store, filter, this.by);
+		return this.filteredCache;
+	}
+
+	/** The filter in words, with the store's names for labels and types: `vip · user`. */
+	describeFilter(): string {
+		const filter = this.currentFilter;
+		if (!filter) return '';
+		const labelNames = new Map(this.store.groups('label').map((g) => [g.key, g.label]));
+		return describeFilter(filter, { label: (k) => labelNames.get(k) ?? groupLabel(k, 'label', undefined), type: (k) => groupLabel(k, 'type', undefined) });
 	}
 
 	/** Shows GROUP_PAGE more children in one group. */
@@ -79,19 +117,21 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 		if (node.kind !== 'group') return [];
 		const { by } = node;
 		const key = node.group.key;
-		const size = this.store.groupSize(by, key);
+		const filtered = by === this.by ? this.filtered() : undefined;
+		const size = filtered ? filtered.groupSize(key) : this.store.groupSize(by, key);
 		const limit = Math.min(size, this.shown.get(`${by}\0${key}`) ?? GROUP_PAGE);
-		const children: TreeNode[] = this.store
-			.groupContacts(by, key, 0, limit)
-			.map((contact): ContactNode => ({ kind: 'contact', by, groupKey: key, contact }));
+		const children: TreeNode[] = (filtered ? filtered.groupContacts(key, 0, limit) : this.store.groupContacts(by, key, 0, limit)).map(
+			(contact): ContactNode => ({ kind: 'contact', by, groupKey: key, contact }),
+		);
 		if (size > limit) children.push({ kind: 'showMore', by, groupKey: key, shown: limit, size });
 		return children;
 	}
 
 	getParent(node: TreeNode): TreeNode | undefined {
 		if (node.kind !== 'contact' && node.kind !== 'showMore') return undefined;
-		const group = this.store.groups(node.by).find((g) => g.key === node.groupKey);
-		return group && { kind: 'group', by: node.by, group, complete: !this.loader.hasMore };
+		const filtered = node.by === this.by ? this.filtered() : undefined;
+		const group = (filtered ? filtered.groups() : this.store.groups(node.by)).find((g) => g.key === node.groupKey);
+		return group && { kind: 'group', by: node.by, group, complete: !this.loader.hasMore, filtered: !!filtered };
 	}
 
 	private async rootChildren(): Promise<TreeNode[]> {
@@ -111,9 +151,11 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 			return nodes;
 		}
 		const complete = !this.loader.hasMore;
-		for (const group of this.store.groups(this.by)) {
-			nodes.push({ kind: 'group', by: this.by, group, complete } satisfies GroupNode);
+		const filtered = this.filtered();
+		for (const group of filtered ? filtered.groups() : this.store.groups(this.by)) {
+			nodes.push({ kind: 'group', by: this.by, group, complete, filtered: !!filtered } satisfies GroupNode);
 		}
+		if (filtered) nodes.push(...this.filterNodes(filtered, complete));
 		if (this.store.size === 0 && complete) {
 			nodes.push(message('empty', 'No contacts', 'info', undefined, 'this organisation has no contacts yet'));
 		}
@@ -132,6 +174,22 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 		if (state.status === 'failed') nodes.push(...errorNodes(state.error, true));
 		else if (!complete) {
 			nodes.push({ kind: 'loadMore', loaded: this.store.size, total: this.store.total, loading: state.status === 'loading' });
+		}
+		return nodes;
+	}
+
+	/** Under a filter: why nothing shows, and how much of the org it has looked at. */
+	private filterNodes(filtered: FilteredContacts, complete: boolean): MessageNode[] {
+		const nodes: MessageNode[] = [];
+		const clear = { command: Command.clearFilter, title: 'Clear Filter' };
+		if (filtered.matches === 0 && (complete || this.store.size > 0)) {
+			const where = complete ? '' : ` in the ${filtered.loaded.toLocaleString('en-US')} loaded`;
+			nodes.push(message('filter-empty', `No contacts match${where} — clear filter`, 'filter', clear, `filter: ${this.describeFilter()}`));
+		}
+		if (!complete && this.store.size > 0) {
+			nodes.push(
+				message('filter-partial', partialFilterNote(filtered.matches, filtered.loaded), 'cloud-download', { command: Command.loadAll, title: 'Load All Contacts' }, 'the filter covers loaded contacts only'),
+			);
 		}
 		return nodes;
 	}

@@ -2,6 +2,7 @@
 // (the count in its description, progress while everything loads).
 import * as vscode from 'vscode';
 import { VIEW_ID } from '../config';
+import { ContactFilter, filterSummary } from '../contacts/filter';
 import { countSummary, formatAge } from '../contacts/format';
 import type { GroupBy } from '../contacts/grouping';
 import type { ContactsSession } from '../contacts/session';
@@ -16,17 +17,22 @@ export class ContactsView implements vscode.Disposable {
 	private progressText: string | undefined;
 	/** Ends the view's progress bar of a background reload of cached contacts. */
 	private endRevalidationProgress: (() => void) | undefined;
+	private descriptionTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
 		extensionUri: vscode.Uri,
 		private readonly session: ContactsSession,
 		groupBy: GroupBy,
+		filter?: ContactFilter,
 	) {
-		this.tree = new ContactsTreeProvider(extensionUri, session, groupBy);
-		this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: false });
+		this.tree = new ContactsTreeProvider(extensionUri, session, groupBy, filter);
+		// Several contacts can be selected, to edit their labels together.
+		this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: true });
+		// Under a filter the counts cost a pass over the contacts: once per burst of changes, like the tree.
 		const update = () => {
-			this.updateDescription();
 			this.showRevalidation();
+			if (!this.tree.filter) return this.updateDescription();
+			this.descriptionTimer ??= setTimeout(() => this.updateDescription(), 60);
 		};
 		this.disposables.push(
 			this.tree,
@@ -60,9 +66,21 @@ export class ContactsView implements vscode.Disposable {
 	 * The count goes in the description and in the message above the tree: with the view alone in
 	 * its container, VS Code merges the header into the side bar title and draws no description.
 	 */
+	/** Narrows the tree; the description says so with the counts. */
+	setFilter(filter: ContactFilter | undefined): void {
+		this.tree.setFilter(filter);
+		this.updateDescription();
+	}
+
 	private updateDescription(): void {
+		if (this.descriptionTimer) clearTimeout(this.descriptionTimer);
+		this.descriptionTimer = undefined;
 		const { store, loader } = this.session;
-		let summary = this.session.signedIn && loader.started ? countSummary(store.size, store.total, !loader.hasMore) : undefined;
+		const filtered = this.tree.filtered();
+		const counts = filtered
+			? filterSummary(this.tree.describeFilter(), filtered.matches, store.size, store.total)
+			: countSummary(store.size, store.total, !loader.hasMore);
+		let summary = this.session.signedIn && loader.started ? counts : undefined;
 		// Until their reload ends (or when it cannot), cached contacts say how old they are.
 		const cache = loader.cache;
 		if (summary && cache) summary += ` · cached ${formatAge(Date.now() - cache.savedAt)} ago${loader.loadingAll ? ', updating…' : ''}`;
@@ -85,6 +103,7 @@ export class ContactsView implements vscode.Disposable {
 
 	dispose(): void {
 		this.endRevalidationProgress?.();
+		if (this.descriptionTimer) clearTimeout(this.descriptionTimer);
 		for (const d of this.disposables) d.dispose();
 	}
 }

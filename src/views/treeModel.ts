@@ -20,6 +20,8 @@ export interface GroupNode {
 	group: GroupSummary;
 	/** Whether every page is loaded, so the count is final. */
 	complete: boolean;
+	/** The count is of the contacts matching the view's filter. */
+	filtered?: boolean;
 }
 export interface ContactNode {
 	kind: 'contact';

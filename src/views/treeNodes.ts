@@ -16,9 +16,10 @@ export function toTreeItem(node: TreeNode, extensionUri: vscode.Uri): vscode.Tre
 			item.description = node.complete ? `${node.group.count.toLocaleString('en-US')}` : `${node.group.count.toLocaleString('en-US')} loaded`;
 			item.iconPath = new vscode.ThemeIcon(node.by === 'label' ? 'tag' : node.group.key === 'business' ? 'organization' : 'person');
 			item.contextValue = ContextValue.group;
+			const matching = node.filtered ? ' matching the filter' : '';
 			item.tooltip = node.complete
-				? `${node.group.label}: ${node.group.count} contacts`
-				: `${node.group.label}: ${node.group.count} contacts loaded so far; load more pages to see the rest`;
+				? `${node.group.label}: ${node.group.count} contacts${matching}`
+				: `${node.group.label}: ${node.group.count} contacts${matching} loaded so far; load more pages to see the rest`;
 			return withId(item, node);
 		}
 		case 'contact': {

@@ -4,7 +4,7 @@
 // sections use one inside this process. Also in child processes: the activation probe (fresh per
 // run) and the packaging step (vsce in a scratch mirror, so dist/ of the checkout is never rewritten).
 // Prints `name: value unit (target …) OK|MISS` per figure, writes bench-results.json, exits 0.
-// BENCH_ONLY=load,memory,search,ingest,replace,scale,cache,size,activation runs a subset; BENCH_ROUNDS=n sets
+// BENCH_ONLY=load,memory,search,ingest,replace,filter,scale,cache,size,activation runs a subset; BENCH_ROUNDS=n sets
 // the load rounds. `scale` is the 500,000-contact tier (memory, search, index slices, new and changed pages).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +18,9 @@ import { PeriskopeClient } from '../../src/api/client';
 import type { Contact } from '../../src/api/types';
 import { parseContactPage } from '../../src/api/validate';
 import { accountKey, CacheFiles } from '../../src/contacts/cacheFiles';
+import { FilteredContacts, type ContactFilter } from '../../src/contacts/filter';
 import { bareNumber } from '../../src/contacts/format';
+import type { GroupBy } from '../../src/contacts/grouping';
 import { ContactsLoader } from '../../src/contacts/loader';
 import { foldQuery, haystack, IndexScheduler } from '../../src/contacts/searchIndex';
 import { ContactStore } from '../../src/contacts/store';
@@ -879,6 +881,52 @@ async function main(): Promise<void> {
 			await settle();
 			addPageFigures('100k', fresh, changed, { wall: slices, windows }, undefined);
 			details.replace = { base: TOTAL, fresh, changed, slicesDuringChangesMs: summarize(slices), index: store.indexStats };
+			store.dispose();
+		});
+
+		// Filtering the loaded 100,000 and rendering: the filter's pass (text through the search
+		// index, labels, types) and what the tree asks for next, its root (filtered groups) and the
+		// first GROUP_PAGE children of every group.
+		await section('filter', async () => {
+			loaded = undefined;
+			const store = new ContactStore();
+			const contacts = generateContacts(TOTAL, { seed: 1 });
+			for (let offset = 0; offset < TOTAL; offset += LIMIT) store.ingest(asParsedPage(contacts.slice(offset, offset + LIMIT), TOTAL));
+			store.search('a', 1);
+			await indexIdle(store);
+			const filters: [string, ContactFilter, GroupBy][] = [
+				['label vip, by label', { text: '', labels: ['vip'], types: [] }, 'label'],
+				['labels vip+lead, by type', { text: '', labels: ['vip', 'lead'], types: [] }, 'type'],
+				['type business, by type', { text: '', labels: [], types: ['business'] }, 'type'],
+				['text "ma", by label', { text: 'ma', labels: [], types: [] }, 'label'],
+				['text "91", by type', { text: '91', labels: [], types: [] }, 'type'],
+				['text "an" + label lead + type user, by label', { text: 'an', labels: ['lead'], types: ['user'] }, 'label'],
+			];
+			const GROUP_PAGE = 200;
+			const all: number[] = [];
+			const per: Record<string, { matches: number; medianMs: number; maxMs: number }> = {};
+			for (const [name, filter, by] of filters) {
+				const samples: number[] = [];
+				let matches = 0;
+				for (let trial = 0; trial < 7; trial++) {
+					await settle();
+					const t0 = process.hrtime.bigint();
+					const filtered = new FilteredContacts(store, filter, by);
+					let rows = 0;
+					for (const g of filtered.groups()) rows += filtered.groupContacts(g.key, 0, GROUP_PAGE).length;
+					const t1 = process.hrtime.bigint();
+					if (rows === 0 && filtered.matches > 0) throw new Error(`${name}: matches but no rows`);
+					matches = filtered.matches;
+					if (trial >= 2) samples.push(nsToMs(t1 - t0));
+				}
+				all.push(...samples);
+				const s = summarize(samples);
+				per[name] = { matches, medianMs: s.median, maxMs: s.max };
+				report.add(`filter.${name} (${matches.toLocaleString('en-US')} of 100k) median`, s.median, 'ms', { target: { op: '<=', value: 50 } });
+			}
+			const s = summarize(all);
+			report.add('filter.p95 over all filters (filter + root + group children, 100k)', s.p95, 'ms', { target: { op: '<=', value: 50 }, note: spread(s) });
+			details.filter = { total: TOTAL, trials: 5, per, summary: s };
 			store.dispose();
 		});
 

@@ -54,6 +54,8 @@ export type Fault = FaultMatch &
 		| { kind: 'huge'; bytes: number }
 		/** The next list request gets only `rows` rows; `count` stays the real one. */
 		| { kind: 'short'; rows: number }
+		/** Serve the request (a write is applied), then drop the connection instead of answering. */
+		| { kind: 'lost-reply' }
 	);
 
 export type RedirectStatus = 301 | 302 | 307 | 308;
@@ -80,7 +82,7 @@ export function apiError(status: number, code: string, message: string): Reply {
 }
 
 const KINDS: readonly FaultKind[] = [
-	'429', '500', '502', '503', 'drop', 'delay', 'malformed-json', 'html', 'wrong-shape', 'mutate', 'status', 'redirect', 'huge', 'short',
+	'429', '500', '502', '503', 'drop', 'delay', 'malformed-json', 'html', 'wrong-shape', 'mutate', 'status', 'redirect', 'huge', 'short', 'lost-reply',
 ];
 
 function stripVersion(path: string): string {
@@ -228,6 +230,7 @@ export function faultReply(fault: Fault): Reply | undefined {
 		case 'mutate':
 		case 'huge':
 		case 'short':
+		case 'lost-reply':
 			return undefined;
 	}
 }

@@ -51,6 +51,8 @@ export interface RequestRecord {
 	bytesSent?: number;
 	/** The fault this request consumed, if any. */
 	fault?: FaultKind;
+	/** A write's JSON body as parsed (PATCH, POST), so tests can assert exactly what was sent. */
+	body?: unknown;
 	traceId: string;
 }
 
@@ -134,13 +136,16 @@ function queryCount(raw: string | null): number | undefined {
 	return /^\d+$/.test(raw) ? Number(raw) : NaN;
 }
 
-/** Comma-separated labels → names, deduped case-insensitively, in the org's casing where known. */
-function parseLabels(text: string): string[] {
+/**
+ * Comma-separated labels → names, deduped case-insensitively, in the org's casing where the org
+ * has the label already (`VIP` sets `vip`); an unknown label is created as written.
+ */
+function parseLabels(text: string, orgLabels: ReadonlyMap<string, string>): string[] {
 	const byKey = new Map<string, string>();
 	for (const part of text.split(',')) {
 		const name = part.trim();
 		const key = name.toLowerCase();
-		if (name && !byKey.has(key)) byKey.set(key, LABELS.find((l) => l.toLowerCase() === key) ?? name);
+		if (name && !byKey.has(key)) byKey.set(key, orgLabels.get(key) ?? name);
 	}
 	return [...byKey.values()];
 }
@@ -215,6 +220,13 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		});
 	}
 
+	/** The org's labels by lowercased name, first casing met: the generator's, then any created since. */
+	function orgLabels(): Map<string, string> {
+		const known = new Map<string, string>(LABELS.map((l) => [l.toLowerCase(), l]));
+		for (const c of contacts) for (const l of c.labels) if (!known.has(l.toLowerCase())) known.set(l.toLowerCase(), l);
+		return known;
+	}
+
 	function findContact(rawId: string): Contact | undefined {
 		let id: string;
 		try {
@@ -269,8 +281,8 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		return json(200, { ...contact, chat_ids: contact.chat_ids ?? chatIdsFor(contact.contact_id, seed) });
 	}
 
-	async function patchContact(rawId: string, req: http.IncomingMessage): Promise<Reply> {
-		const body = asObject(await readBody(req));
+	async function patchContact(rawId: string, raw: unknown): Promise<Reply> {
+		const body = asObject(raw);
 		const contact = findContact(rawId);
 		if (!contact) return apiError(404, 'NOT_FOUND', 'Contact not found');
 		const { contact_name, is_internal, labels } = body;
@@ -288,13 +300,13 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		}
 		if (contact_name !== undefined) contact.contact_name = contact_name;
 		if (is_internal !== undefined) contact.is_internal = is_internal;
-		if (labels !== undefined) Object.assign(contact, labelFields(parseLabels(labels)));
+		if (labels !== undefined) Object.assign(contact, labelFields(parseLabels(labels, orgLabels())));
 		touch(contact);
 		return json(200, contact);
 	}
 
-	async function patchLabels(req: http.IncomingMessage): Promise<Reply> {
-		const body = asObject(await readBody(req));
+	async function patchLabels(raw: unknown): Promise<Reply> {
+		const body = asObject(raw);
 		const { labels, contact_ids } = body;
 		if (typeof labels !== 'string') {
 			return validationError('labels should be a comma-separated string', { labels: { message: 'should be a string', value: labels } });
@@ -302,7 +314,7 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		if (!Array.isArray(contact_ids) || contact_ids.length === 0 || contact_ids.some((id) => typeof id !== 'string')) {
 			return validationError('contact_ids should be a non-empty array of strings', { contact_ids: { message: 'should be a non-empty array of strings', value: contact_ids } });
 		}
-		const names = parseLabels(labels);
+		const names = parseLabels(labels, orgLabels());
 		// Unknown ids are skipped, as a bulk update over a changing list would have to.
 		for (const id of contact_ids as string[]) {
 			const contact = findContact(encodeURIComponent(id));
@@ -314,8 +326,8 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		return { status: 204 };
 	}
 
-	async function createContact(req: http.IncomingMessage): Promise<Reply> {
-		const body = asObject(await readBody(req));
+	async function createContact(raw: unknown): Promise<Reply> {
+		const body = asObject(raw);
 		const { contact_name, contact_id, is_internal, labels } = body;
 		if (typeof contact_id !== 'string' || !/^\d{6,15}(@c\.us)?$/.test(contact_id)) {
 			return validationError('contact_id should be a phone number with country code', { contact_id: { message: 'invalid phone number', value: contact_id } });
@@ -341,7 +353,7 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 			is_internal: is_internal ?? null,
 			is_my_contact: null,
 			is_wa_contact: null,
-			...labelFields(parseLabels(labels ?? '')),
+			...labelFields(parseLabels(labels ?? '', orgLabels())),
 			org_id: DOUBLE_ORG_ID,
 			updated_at: formatTimestamp(Date.now() * 1000),
 		};
@@ -350,7 +362,7 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 	}
 
 	/** The API proper: auth, rate limit, then the route. */
-	async function route(req: http.IncomingMessage, method: string, url: URL, rowCap?: number): Promise<Reply> {
+	async function route(req: http.IncomingMessage, method: string, url: URL, record: RequestRecord, rowCap?: number): Promise<Reply> {
 		const auth = req.headers.authorization;
 		if (!auth) return apiError(401, 'UNAUTHORIZED', 'Missing Authorization header');
 		if (auth !== `Bearer ${token}`) return apiError(401, 'UNAUTHORIZED', 'Invalid API key');
@@ -361,11 +373,15 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 		}
 		const path = url.pathname.replace(/\/+$/, '');
 		if (path === '/v1/contacts' && method === 'GET') return listContacts(url, rowCap);
-		if (path === '/v1/contacts/create' && method === 'POST') return createContact(req);
-		if (path === '/v1/contacts/labels' && method === 'PATCH') return patchLabels(req);
 		const single = /^\/v1\/contacts\/([^/]+)$/.exec(path);
 		if (single && method === 'GET') return getContact(single[1]);
-		if (single && method === 'PATCH') return patchContact(single[1], req);
+		const write = (path === '/v1/contacts/create' && method === 'POST') || (single && method === 'PATCH');
+		if (!write) return apiError(404, 'NOT_FOUND', `Cannot ${method} ${url.pathname}`);
+		const body = await readBody(req);
+		record.body = body;
+		if (path === '/v1/contacts/create') return createContact(body);
+		if (path === '/v1/contacts/labels') return patchLabels(body);
+		return patchContact(single![1], body);
 		return apiError(404, 'NOT_FOUND', `Cannot ${method} ${url.pathname}`);
 	}
 
@@ -488,11 +504,19 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 				return;
 			}
 			if (fault.kind === 'huge') return streamHuge(res, fault.bytes, record, traceId);
+			if (fault.kind === 'lost-reply') {
+				// The request is served (a write is applied), then the answer never arrives.
+				const served = await orError(route(req, method, url, record));
+				record.status = served.status;
+				dropped = true;
+				req.socket.destroy();
+				return;
+			}
 			if (fault.kind === 'delay' && !(await wait(fault.ms, res))) return;
 			if (fault.kind === 'mutate') applyMutation(contacts, fault, seed);
 			reply = faultReply(fault);
 		}
-		reply ??= await orError(route(req, method, url, fault?.kind === 'short' ? fault.rows : undefined));
+		reply ??= await orError(route(req, method, url, record, fault?.kind === 'short' ? fault.rows : undefined));
 		if (fault?.kind === 'malformed-json') reply = truncate(reply);
 		record.status = reply.status;
 		send(res, reply, traceId);
