@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import type { TreeNode } from '../../../src/views/treeModel';
 import type { ApiDouble } from '../../double/server';
 import { extensionApi, roots, startDouble, until } from '../fixture';
 import { screenshot, ui, waitFor } from '../helpers';
@@ -22,6 +23,12 @@ describe('Persistent cache across a window reload', () => {
 		const groups = (await roots(api)).filter((n) => n.kind === 'group');
 		assert.ok(groups.length > 0, 'the tree shows groups of cached contacts');
 		assert.match(String(api.view.treeView.description), /3,000 contacts · cached (moments|\d+ min) ago/);
+		// A user looking at a contact while the reload runs keeps it selected, in its expanded group.
+		const group = groups[0]!;
+		const [picked] = (await api.view.tree.getChildren(group)) as TreeNode[];
+		assert.ok(picked?.kind === 'contact');
+		await api.view.treeView.reveal(group, { expand: true, select: false });
+		await api.view.treeView.reveal(picked, { select: true, focus: false });
 		if (ui.available) await screenshot('cache-restored');
 
 		let double: ApiDouble | undefined;
@@ -49,6 +56,10 @@ describe('Persistent cache across a window reload', () => {
 			assert.equal(api.session.store.get(deleted.contact_id), undefined, 'the contact deleted on Periskope is gone');
 			assert.equal(api.session.store.size, handoff.contacts - 1);
 			assert.doesNotMatch(String(api.view.treeView.description), /cached/);
+			const selected = api.view.treeView.selection;
+			assert.equal(selected.length, 1);
+			assert.equal(selected[0]?.kind === 'contact' && selected[0].contact.contact_id, picked.contact.contact_id, 'the selection survived the swap');
+			assert.equal(api.view.treeView.visible, true);
 			if (ui.available) await screenshot('cache-revalidated');
 
 			await vscode.commands.executeCommand('periskope.signOut');
