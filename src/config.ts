@@ -14,6 +14,8 @@ export const Setting = {
 	defaultGrouping: 'defaultGrouping',
 	idFormat: 'idFormat',
 	requestTimeoutSeconds: 'requestTimeoutSeconds',
+	codeFeaturesEnabled: 'codeFeatures.enabled',
+	codeFeaturesExcludedLanguages: 'codeFeatures.excludedLanguages',
 } as const;
 
 export const Command = {
@@ -33,6 +35,9 @@ export const Command = {
 	showMore: 'periskope.showMore',
 	showLog: 'periskope.showLog',
 	allowApiOrigin: 'periskope.allowApiOrigin',
+	revealContact: 'periskope.revealContact',
+	toggleCodeFeatures: 'periskope.toggleCodeFeatures',
+	toggleCodeFeaturesForLanguage: 'periskope.toggleCodeFeaturesForLanguage',
 } as const;
 
 export const ContextKey = {
@@ -51,6 +56,8 @@ export interface Config {
 	defaultGrouping: GroupBy;
 	idFormat: IdFormat;
 	requestTimeoutMs: number;
+	/** Hover, links and completion for contact ids in editors. */
+	codeFeatures: { enabled: boolean; excludedLanguages: readonly string[] };
 }
 
 export function readConfig(): Config {
@@ -63,7 +70,16 @@ export function readConfig(): Config {
 		defaultGrouping: c.get<string>(Setting.defaultGrouping) === 'label' ? 'label' : 'type',
 		idFormat: c.get<string>(Setting.idFormat) === 'number' ? 'number' : 'full',
 		requestTimeoutMs: clampInt(c.get<unknown>(Setting.requestTimeoutSeconds), TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max, TIMEOUT_SECONDS.fallback) * 1000,
+		codeFeatures: {
+			enabled: c.get<unknown>(Setting.codeFeaturesEnabled) !== false,
+			excludedLanguages: stringList(c.get<unknown>(Setting.codeFeaturesExcludedLanguages)),
+		},
 	};
+}
+
+/** A list of strings from settings.json, whatever it holds. */
+function stringList(value: unknown): string[] {
+	return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** True when a configuration change touches our section (or one key of it). */

@@ -10,6 +10,8 @@ import { loadCommands } from './commands/loadCommands';
 import { registerCommands } from './commands/registerCommands';
 import { searchCommand } from './commands/searchCommand';
 import { setToken, signOut } from './commands/tokenCommands';
+import { CodeFeatures } from './codeFeatures/codeFeatures';
+import { codeFeatureCommands } from './codeFeatures/codeFeatureCommands';
 import { affects, Command, ContextKey, readConfig } from './config';
 import type { GroupBy } from './contacts/grouping';
 import { pageSizeMemory } from './contacts/pageSizeMemory';
@@ -58,6 +60,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		insertId: (c) => actions.insert(c.contact_id),
 		log,
 	});
+	// Hover, links and completion for contact ids in editors: registered only while signed in.
+	const codeFeatures = new CodeFeatures(session, () => ({ ...config.codeFeatures, idFormat: config.idFormat }), log);
+	context.subscriptions.push(codeFeatures);
+
 	const contactDeps = { session, view, panel, editors, idFormat: () => config.idFormat };
 	const actions = contactActions(contactDeps);
 	context.subscriptions.push(
@@ -77,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 			if (!affects(e)) return;
 			config = readConfig();
 			session.applySettings(config);
+			if (affects(e, 'codeFeatures')) codeFeatures.update();
 		}),
 	);
 
@@ -99,6 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		[Command.showMore]: (by: GroupBy, key: string) => view.tree.showMore(by, key),
 		[Command.search]: searchCommand({ session, act: actions.act, log }, () => vscode.commands.executeCommand(Command.setToken)),
 		...contactCommands(contactDeps),
+		...codeFeatureCommands(view),
 		[Command.showLog]: () => log.show(),
 	});
 
