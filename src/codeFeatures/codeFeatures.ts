@@ -8,9 +8,10 @@ import type { IdFormat } from '../contacts/format';
 import { ContactLookup } from '../contacts/idLookup';
 import type { ContactsSession } from '../contacts/session';
 import { isKeyValueDocument } from '../contacts/stringContext';
-import { ContactCompletionProvider, TRIGGER_CHARACTERS } from './contactCompletion';
+import { ContactCompletionProvider } from './contactCompletion';
 import { ContactHoverProvider } from './contactHover';
 import { ContactLinkProvider } from './contactLinks';
+import { suggestWhileTyping } from './suggestWhileTyping';
 
 export interface CodeFeatureSettings {
 	enabled: boolean;
@@ -57,7 +58,8 @@ export class CodeFeatures implements vscode.Disposable {
 		this.registered.push(
 			vscode.languages.registerHoverProvider(SELECTOR, new ContactHoverProvider(this)),
 			vscode.languages.registerDocumentLinkProvider(SELECTOR, new ContactLinkProvider(this)),
-			vscode.languages.registerCompletionItemProvider(SELECTOR, new ContactCompletionProvider(this), ...TRIGGER_CHARACTERS),
+			vscode.languages.registerCompletionItemProvider(SELECTOR, new ContactCompletionProvider(this)),
+			suggestWhileTyping(this),
 		);
 	}
 

@@ -1,16 +1,11 @@
 // Contact suggestions while typing inside a string (or a .env/YAML/properties value): after two
-// characters, from the search index, at most 50, marked incomplete so each keystroke refines
-// them. Outside strings it answers nothing, at the cost of scanning the line up to the cursor.
+// characters (suggestWhileTyping opens the list), from the search index, at most 50, marked
+// incomplete so each keystroke refines them. Outside strings it answers nothing, at the cost of
+// scanning the line up to the cursor.
 import * as vscode from 'vscode';
 import { completionQuery, contactSuggestions } from '../contacts/idCompletion';
 import { stringStartAt } from '../contacts/stringContext';
 import type { CodeFeatures } from './codeFeatures';
-
-/**
- * Letters, digits and `+`: VS Code does not suggest inside strings by itself
- * (`editor.quickSuggestions.strings` is off by default), so each typed character asks us.
- */
-export const TRIGGER_CHARACTERS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+'];
 
 export class ContactCompletionProvider implements vscode.CompletionItemProvider {
 	constructor(private readonly features: CodeFeatures) {}
