@@ -15,7 +15,7 @@ export interface ContactSuggestion {
 	contactId: string;
 	/** The name, as plain text (the suggest widget does not render markup). */
 	label: string;
-	/** The formatted number (or "Group"). */
+	/** The formatted number (the type for a group, or when the label is the number already). */
 	description: string;
 	/** The id and the labels. */
 	detail: string;
@@ -40,7 +40,8 @@ export function contactSuggestions(search: (query: string, limit: number) => Con
 		return {
 			contactId: c.contact_id,
 			label: clip(displayName(c), 80),
-			description: isGroup ? typeLabel(c.contact_type, true) : formatNumber(c.contact_id),
+			// An unnamed contact's label is already its number.
+			description: isGroup || !c.contact_name?.trim() ? typeLabel(c.contact_type, isGroup) : formatNumber(c.contact_id),
 			detail: `${c.contact_id}${labels}`,
 			insertText: formatContactId(c.contact_id, format),
 			sortText: String(i).padStart(4, '0'),

@@ -124,7 +124,11 @@ describe('Contacts in code', function () {
 		assert.match(ada.text, /In my contacts/);
 		assertOurLinks(ada);
 		await screenshot('code-hover');
-		await ui.press('Escape');
+		// Its Reveal link selects it in the Contacts view.
+		await ui.clickHover(/^Reveal in Contacts view$/);
+		const rows = await ui.treeRows('Contacts', { minRows: 2 });
+		await waitFor(async () => (await ui.treeRows('Contacts')).some((r) => r.selected && r.label === 'Ada Lovelace'), 10_000, `Ada Lovelace selected in the view (rows: ${rows.map((r) => r.label).join(' | ')})`);
+		await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
 
 		await showHoverOn(editor, FIXED_IDS.group);
 		const team = await ui.hover({ waitFor: { text: 'Support Team' } });

@@ -146,6 +146,9 @@ describe('Contact ids in code: completion', () => {
 		assert.deepEqual(contactSuggestions(search, 'ada', 'number').map((s) => s.insertText), ['919537851844', '120363025246125486']);
 		assert.deepEqual(contactSuggestions(search, '4477', 'full').map((s) => s.label), ['Bob']);
 		assert.equal(contactSuggestions(search, 'a', 'full', 1).length, 1);
+		store.ingest([contact('447700900555', { labels: ['vip'] })]);
+		const unnamed = contactSuggestions(search, '447700900555', 'full')[0];
+		assert.deepEqual([unnamed.label, unnamed.description], ['+44 77009 00555', 'User']);
 	});
 });
 
