@@ -16,6 +16,8 @@ export const Setting = {
 	requestTimeoutSeconds: 'requestTimeoutSeconds',
 	cacheEnabled: 'cache.enabled',
 	cacheRevalidateAfterMinutes: 'cache.revalidateAfterMinutes',
+	codeFeaturesEnabled: 'codeFeatures.enabled',
+	codeFeaturesExcludedLanguages: 'codeFeatures.excludedLanguages',
 } as const;
 
 export const Command = {
@@ -41,6 +43,9 @@ export const Command = {
 	editLabels: 'periskope.editLabels',
 	renameContact: 'periskope.renameContact',
 	toggleInternal: 'periskope.toggleInternal',
+	revealContact: 'periskope.revealContact',
+	toggleCodeFeatures: 'periskope.toggleCodeFeatures',
+	toggleCodeFeaturesForLanguage: 'periskope.toggleCodeFeaturesForLanguage',
 } as const;
 
 export const ContextKey = {
@@ -62,6 +67,8 @@ export interface Config {
 	requestTimeoutMs: number;
 	cacheEnabled: boolean;
 	cacheMaxAgeMs: number;
+	/** Hover, links and completion for contact ids in editors. */
+	codeFeatures: { enabled: boolean; excludedLanguages: readonly string[] };
 }
 
 export function readConfig(): Config {
@@ -77,7 +84,16 @@ export function readConfig(): Config {
 		// Anything but an explicit false keeps the cache on (a wrong value must not silently drop it).
 		cacheEnabled: c.get<unknown>(Setting.cacheEnabled) !== false,
 		cacheMaxAgeMs: clampInt(c.get<unknown>(Setting.cacheRevalidateAfterMinutes), CACHE_MAX_AGE_MINUTES.min, CACHE_MAX_AGE_MINUTES.max, CACHE_MAX_AGE_MINUTES.fallback) * 60_000,
+		codeFeatures: {
+			enabled: c.get<unknown>(Setting.codeFeaturesEnabled) !== false,
+			excludedLanguages: stringList(c.get<unknown>(Setting.codeFeaturesExcludedLanguages)),
+		},
 	};
+}
+
+/** A list of strings from settings.json, whatever it holds. */
+function stringList(value: unknown): string[] {
+	return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** True when a configuration change touches our section (or one key of it). */

@@ -12,6 +12,8 @@ import { loadCommands } from './commands/loadCommands';
 import { registerCommands } from './commands/registerCommands';
 import { searchCommand } from './commands/searchCommand';
 import { setToken, signOut } from './commands/tokenCommands';
+import { CodeFeatures } from './codeFeatures/codeFeatures';
+import { codeFeatureCommands } from './codeFeatures/codeFeatureCommands';
 import { affects, Command, ContextKey, readConfig } from './config';
 import type { GroupBy } from './contacts/grouping';
 import { CacheFiles } from './contacts/cacheFiles';
@@ -73,6 +75,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		log,
 	});
 	context.subscriptions.push(editor.onDidEdit((contacts) => contacts.forEach((c) => panel.contactChanged(c))));
+	// Hover, links and completion for contact ids in editors: registered only while signed in.
+	const codeFeatures = new CodeFeatures(session, () => ({ ...config.codeFeatures, idFormat: config.idFormat }), log);
+	context.subscriptions.push(codeFeatures);
+
 	const contactDeps = { session, view, panel, editors, idFormat: () => config.idFormat };
 	const actions = contactActions(contactDeps);
 	context.subscriptions.push(
@@ -92,6 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 			if (!affects(e)) return;
 			config = readConfig();
 			session.applySettings(config);
+			if (affects(e, 'codeFeatures')) codeFeatures.update();
 		}),
 	);
 
@@ -116,6 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		...contactCommands(contactDeps),
 		...filterCommands(session, view, context.workspaceState),
 		...editCommands({ session, view, editor, log }),
+		...codeFeatureCommands(view),
 		[Command.showLog]: () => log.show(),
 		[Command.clearCache]: async () => {
 			const deleted = await session.clearCache();

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { PeriskopeApiError } from '../api/errors';
 import { Command } from '../config';
 import { ContactFilter, describeFilter, FilteredContacts, isFilterActive, partialFilterNote } from '../contacts/filter';
-import { GroupBy, groupLabel } from '../contacts/grouping';
+import { GroupBy, groupKeysOf, groupLabel } from '../contacts/grouping';
 import type { ContactsSession } from '../contacts/session';
 import { describeFailure, FailureAction, FailureDescription } from '../contacts/failure';
 import type { ContactNode, GroupNode, MessageNode, TreeNode } from './treeModel';
@@ -125,6 +125,24 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 		);
 		if (size > limit) children.push({ kind: 'showMore', by, groupKey: key, shown: limit, size });
 		return children;
+	}
+
+	/**
+	 * The node of a loaded contact in the current grouping (its first group), with that group
+	 * showing enough children to hold it, for reveal(); undefined when it is not loaded.
+	 */
+	contactNode(contactId: string): ContactNode | undefined {
+		const contact = this.store.get(contactId);
+		if (!contact) return undefined;
+		const by = this.by;
+		const groupKey = groupKeysOf(contact, by)[0];
+		const index = this.store.groupContacts(by, groupKey).indexOf(contact);
+		const key = `${by}\0${groupKey}`;
+		if (index >= (this.shown.get(key) ?? GROUP_PAGE)) {
+			this.shown.set(key, Math.ceil((index + 1) / GROUP_PAGE) * GROUP_PAGE);
+			this.refresh();
+		}
+		return { kind: 'contact', by, groupKey, contact };
 	}
 
 	getParent(node: TreeNode): TreeNode | undefined {

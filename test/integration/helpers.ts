@@ -10,9 +10,11 @@ import type {
 	DialogAnswer,
 	DismissedDialogs,
 	EditorTab,
+	HoverSnapshot,
 	NotificationSnapshot,
 	PressResult,
 	QuickPickSnapshot,
+	SuggestSnapshot,
 	TextMatch,
 	TreeRow,
 	TrustClick,
@@ -22,7 +24,7 @@ import type {
 	WebviewSnapshot,
 } from '../runner/uiProtocol';
 
-export type { DialogAnswer, EditorTab, NotificationSnapshot, PressResult, QuickPickItemSnapshot, QuickPickSnapshot, Rect, TreeRow, WebviewSnapshot } from '../runner/uiProtocol';
+export type { DialogAnswer, EditorTab, HoverSnapshot, NotificationSnapshot, SuggestSnapshot, PressResult, QuickPickItemSnapshot, QuickPickSnapshot, Rect, TreeRow, WebviewSnapshot } from '../runner/uiProtocol';
 
 /** Polls until `predicate` holds, or fails after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
@@ -349,6 +351,37 @@ export const ui = {
 	treeRows(viewTitle: string | RegExp, options: TreeRowsOptions = {}): Promise<TreeRow[]> {
 		const timeoutMs = options.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS;
 		return ask(`ui.treeRows(${typeof viewTitle === 'string' ? JSON.stringify(viewTitle) : String(viewTitle)})`, { action: 'treeRows', view: exactTitle(viewTitle), minRows: options.minRows ?? 0, timeoutMs }, timeoutMs);
+	},
+
+	/**
+	 * The editor hover showing (text, links with where they go, foreign elements such as img);
+	 * undefined when none shows. With `waitFor`, waits (bounded) for one whose text matches.
+	 * Show it first, e.g. with the cursor on a word: `editor.action.showHover`.
+	 */
+	async hover(options: { waitFor?: { text?: string | RegExp; timeoutMs?: number } } = {}): Promise<HoverSnapshot | undefined> {
+		const w = options.waitFor;
+		const waitFor = w ? { text: toMatch(w.text), timeoutMs: w.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS } : undefined;
+		return (await ask('ui.hover()', { action: 'hover', waitFor }, waitFor?.timeoutMs ?? 0)) ?? undefined;
+	},
+
+	/** Clicks with the mouse, as a user would, the innermost element of the hover showing whose text matches (a link, or plain text); what was clicked. */
+	async clickHover(text: string | RegExp, options: { timeoutMs?: number } = {}): Promise<string> {
+		const timeoutMs = options.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS;
+		return (await ask(`ui.clickHover(${String(text)})`, { action: 'clickHover', text: toMatch(text)!, timeoutMs }, timeoutMs)).clicked;
+	},
+
+	/** The editor's suggestion list showing; with `waitFor`, waits (bounded) for rows (at least one, and one whose text matches). */
+	async suggest(options: { waitFor?: { minItems?: number; text?: string | RegExp; timeoutMs?: number } } = {}): Promise<SuggestSnapshot | undefined> {
+		const w = options.waitFor;
+		const waitFor = w ? { minItems: w.minItems, text: toMatch(w.text), timeoutMs: w.timeoutMs ?? DEFAULT_UI_TIMEOUT_MS } : undefined;
+		return (await ask('ui.suggest()', { action: 'suggest', waitFor }, waitFor?.timeoutMs ?? 0)) ?? undefined;
+	},
+
+	/** Types `text` a key at a time wherever keyboard focus is (`focus: 'editor'` first moves it to the active editor). */
+	async type(text: string, options: Pick<PressOptions, 'focus'> = {}): Promise<void> {
+		if (!ui.available) throw new UiUnavailableError(`ui.type(${JSON.stringify(text)})`);
+		if (options.focus === 'editor') await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+		await ask(`ui.type(${JSON.stringify(text)})`, { action: 'type', text }, text.length * 100);
 	},
 
 	/** Asks the runner for a PNG of the workbench (test-results/<name>.png) and waits for it; its path. */

@@ -5,9 +5,13 @@ import * as path from 'path';
 import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
 import type {
 	AnswerDialogRequest,
+	ClickHoverRequest,
+	ClickResult,
 	DialogAnswer,
 	DismissedDialogs,
 	EditorTab,
+	HoverRequest,
+	HoverSnapshot,
 	NotificationCenterRequest,
 	NotificationSnapshot,
 	NotificationsRequest,
@@ -18,11 +22,14 @@ import type {
 	QuickPickSnapshot,
 	ScreenshotRequest,
 	ScreenshotResult,
+	SuggestRequest,
+	SuggestSnapshot,
 	TextMatch,
 	TreeRow,
 	TreeRowsRequest,
 	TrustClick,
 	TrustWorkspaceRequest,
+	TypeRequest,
 	UiRequest,
 	UiResults,
 	WebviewRequest,
@@ -120,6 +127,14 @@ export async function performUiAction<R extends UiRequest>(page: Page, request: 
 			return (await press(page, request)) as UiResults[R['action']];
 		case 'treeRows':
 			return (await treeRows(page, request)) as UiResults[R['action']];
+		case 'hover':
+			return (await hover(page, request)) as UiResults[R['action']];
+		case 'clickHover':
+			return (await clickHover(page, request)) as UiResults[R['action']];
+		case 'suggest':
+			return (await suggest(page, request)) as UiResults[R['action']];
+		case 'type':
+			return (await typeText(page, request)) as UiResults[R['action']];
 		default:
 			throw new UiActionError(`unknown UI action ${JSON.stringify((request as { action?: unknown }).action)}`);
 	}
@@ -811,4 +826,88 @@ export async function treeRows(page: Page, request: TreeRowsRequest): Promise<Tr
 	if (r.matched > 1) throw new UiActionError(`${r.matched} views showing have a title that matches ${view} (views showing: ${quote(showing)}): be more specific`);
 	if (r.collapsed) throw new UiActionError(`the view matching ${view} is collapsed: no rows are drawn (expand it, e.g. with the <view id>.focus command)`);
 	throw new UiActionError(`the view matching ${view} drew ${r.rows.length} row(s), not the ${request.minRows} asked for, within ${request.timeoutMs} ms: ${quote(r.rows.map((row) => row.label))}`);
+}
+
+/** The editor hover showing (the content hover), or null. Self-contained: serialised into the page. */
+function readHover(): HoverSnapshot | null {
+	const shown = (el: Element) => el instanceof HTMLElement && el.checkVisibility({ checkVisibilityCSS: true }) && el.getBoundingClientRect().height > 0;
+	// Content hovers (over editor text), not the workbench's tooltips.
+	const hovers = Array.from(document.querySelectorAll('.monaco-editor .monaco-hover, .monaco-resizable-hover .monaco-hover')).filter(shown);
+	const hover = hovers.find((h) => (h as HTMLElement).innerText.trim() !== '');
+	if (!hover) return null;
+	const links = Array.from(hover.querySelectorAll('a')).map((a) => ({ text: (a.textContent ?? '').trim(), href: a.getAttribute('data-href') ?? a.getAttribute('href') ?? '' }));
+	const foreign = Array.from(hover.querySelectorAll('img, script, iframe, object, embed, svg:not(.codicon svg)')).map((e) => e.outerHTML.slice(0, 200));
+	return { text: (hover as HTMLElement).innerText, html: hover.outerHTML, links, foreign };
+}
+
+export async function hover(page: Page, request: HoverRequest): Promise<HoverSnapshot | null> {
+	if (!request.waitFor) return page.evaluate(readHover);
+	const { text, timeoutMs } = request.waitFor;
+	const done = (h: HoverSnapshot | null) => !!h && (text === undefined || matches(h.text, text));
+	const waited = await poll(page, () => page.evaluate(readHover), done, timeoutMs);
+	if (waited.ok) return waited.value;
+	const h = waited.value;
+	throw new UiActionError(`no hover${text ? ` with text ${describeMatch(text)}` : ''} showed within ${timeoutMs} ms (${h ? `showing: ${JSON.stringify(h.text.slice(0, 300))}` : 'no hover was showing'})`);
+}
+
+/** Clicks the innermost element of the hover whose text matches, where it is drawn. */
+export async function clickHover(page: Page, request: ClickHoverRequest): Promise<ClickResult> {
+	const find = (match: TextMatch) => {
+		const test = (t: string) =>
+			'substring' in match ? t.includes(match.substring) : 'exact' in match ? t.trim().toLowerCase() === match.exact.trim().toLowerCase() : new RegExp(match.source, match.flags).test(t);
+		const hover = Array.from(document.querySelectorAll('.monaco-editor .monaco-hover, .monaco-resizable-hover .monaco-hover')).find(
+			(h) => h instanceof HTMLElement && h.checkVisibility({ checkVisibilityCSS: true }) && h.innerText.trim() !== '',
+		);
+		if (!hover) return null;
+		const candidates = Array.from(hover.querySelectorAll('*')).filter((e) => test(e.textContent ?? ''));
+		// Innermost: no child of it matches too.
+		const target = candidates.find((e) => !Array.from(e.children).some((c) => test(c.textContent ?? '')));
+		if (!target) return { error: `no element with that text in the hover: ${JSON.stringify((hover as HTMLElement).innerText.slice(0, 300))}` };
+		const range = document.createRange();
+		range.selectNodeContents(target);
+		const r = Array.from(range.getClientRects()).find((rect) => rect.width > 0) ?? target.getBoundingClientRect();
+		return { x: r.x + Math.min(r.width / 2, 20), y: r.y + r.height / 2, what: `${target.tagName.toLowerCase()} ${JSON.stringify((target.textContent ?? '').slice(0, 80))}` };
+	};
+	const waited = await poll(page, () => page.evaluate(find, request.text), (v) => !!v && 'x' in v, request.timeoutMs);
+	const spot = waited.value;
+	if (!spot) throw new UiActionError(`no hover showed within ${request.timeoutMs} ms to click ${describeMatch(request.text)} in`);
+	if ('error' in spot) throw new UiActionError(spot.error);
+	await page.mouse.move(spot.x, spot.y);
+	await page.mouse.click(spot.x, spot.y);
+	await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+	return { clicked: spot.what };
+}
+
+/** The suggest widget showing, or null. Self-contained: serialised into the page. */
+function readSuggest(): SuggestSnapshot | null {
+	const widget = Array.from(document.querySelectorAll('.editor-widget.suggest-widget')).find(
+		(w) => w instanceof HTMLElement && w.checkVisibility({ checkVisibilityCSS: true }) && w.getBoundingClientRect().height > 0,
+	);
+	if (!widget) return null;
+	const rows = Array.from(widget.querySelectorAll('.monaco-list-rows > .monaco-list-row')).sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')));
+	return {
+		items: rows.map((row) => ({
+			label: (row.querySelector('.monaco-icon-label .label-name')?.textContent ?? '').trim(),
+			text: ((row as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim(),
+			ariaLabel: row.getAttribute('aria-label') ?? '',
+			focused: row.classList.contains('focused'),
+		})),
+	};
+}
+
+export async function suggest(page: Page, request: SuggestRequest): Promise<SuggestSnapshot | null> {
+	if (!request.waitFor) return page.evaluate(readSuggest);
+	const { minItems, text, timeoutMs } = request.waitFor;
+	const done = (s: SuggestSnapshot | null) => !!s && s.items.length >= (minItems ?? 1) && (text === undefined || s.items.some((i) => matches(i.text, text)));
+	const waited = await poll(page, () => page.evaluate(readSuggest), done, timeoutMs);
+	if (waited.ok) return waited.value;
+	const s = waited.value;
+	throw new UiActionError(`no suggestion list${text ? ` with a row ${describeMatch(text)}` : ''} showed within ${timeoutMs} ms (${s ? `rows: ${quote(s.items.map((i) => i.text))}` : 'none showing'})`);
+}
+
+export async function typeText(page: Page, request: TypeRequest): Promise<{ text: string }> {
+	// A key at a time, with a little time between keys, as the editor's triggers expect.
+	await page.keyboard.type(request.text, { delay: 40 });
+	await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+	return { text: request.text };
 }

@@ -107,6 +107,33 @@ export interface TreeRowsRequest {
 	timeoutMs: number;
 }
 
+/** Reads the editor hover showing (the content hover over text in an editor). */
+export interface HoverRequest {
+	action: 'hover';
+	/** Wait (bounded) until a hover shows whose text matches; without it, read what is showing now. */
+	waitFor?: { text?: TextMatch; timeoutMs: number };
+}
+
+/** Clicks, with the mouse, the innermost element of the hover showing whose text matches (a link, or plain text). */
+export interface ClickHoverRequest {
+	action: 'clickHover';
+	text: TextMatch;
+	timeoutMs: number;
+}
+
+/** Reads the editor's suggest widget (completion list) showing. */
+export interface SuggestRequest {
+	action: 'suggest';
+	/** Wait (bounded) until the list shows with at least `minItems` rows and, if given, a row whose text matches. */
+	waitFor?: { minItems?: number; text?: TextMatch; timeoutMs: number };
+}
+
+/** Types text with the keyboard, a key at a time, wherever keyboard focus is. */
+export interface TypeRequest {
+	action: 'type';
+	text: string;
+}
+
 export type UiRequest =
 	| ScreenshotRequest
 	| AnswerDialogRequest
@@ -118,7 +145,11 @@ export type UiRequest =
 	| NotificationCenterRequest
 	| QuickPickRequest
 	| PressRequest
-	| TreeRowsRequest;
+	| TreeRowsRequest
+	| HoverRequest
+	| ClickHoverRequest
+	| SuggestRequest
+	| TypeRequest;
 
 /** What a modal dialog showed, and what was clicked. Buttons are in the order they are on screen. */
 export interface DialogAnswer {
@@ -267,6 +298,34 @@ export interface TreeRow {
 	clipped: boolean;
 }
 
+export interface HoverSnapshot {
+	/** The hover's rendered text (`innerText`). */
+	text: string;
+	html: string;
+	/** Every link drawn: its text and where it goes (`data-href`, else `href`). */
+	links: { text: string; href: string }[];
+	/** Elements no Markdown hover of ours draws: img, script, iframe, object, embed, svg outside codicons. */
+	foreign: string[];
+}
+
+export interface SuggestItemSnapshot {
+	/** The row's main label. */
+	label: string;
+	/** The row's whole text as drawn (label, description, detail). */
+	text: string;
+	ariaLabel: string;
+	focused: boolean;
+}
+
+export interface SuggestSnapshot {
+	items: SuggestItemSnapshot[];
+}
+
+export interface ClickResult {
+	/** What was clicked: tag and text. */
+	clicked: string;
+}
+
 export interface UiResults {
 	dismissDialogs: DismissedDialogs;
 	screenshot: ScreenshotResult;
@@ -280,6 +339,12 @@ export interface UiResults {
 	quickPick: QuickPickSnapshot | null;
 	press: PressResult;
 	treeRows: TreeRow[];
+	/** null when no hover is showing. */
+	hover: HoverSnapshot | null;
+	clickHover: ClickResult;
+	/** null when no suggest widget is showing. */
+	suggest: SuggestSnapshot | null;
+	type: { text: string };
 }
 
 export type UiResponse<A extends UiRequest['action'] = UiRequest['action']> = { ok: true; result: UiResults[A] } | { ok: false; error: string };
