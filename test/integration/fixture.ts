@@ -157,3 +157,29 @@ export async function closeEditors(): Promise<void> {
 export function panelTabs(): vscode.Tab[] {
 	return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('periskope.contactDetail'));
 }
+
+/**
+ * Reveals `node` once VS Code has it: the store (and the provider) have a new node at once, the
+ * workbench after the tree's batched refresh has reached it, so reveal is retried until then.
+ */
+export async function revealWhenShown(api: PeriskopeTestApi, node: TreeNode, options: { select?: boolean; focus?: boolean; expand?: boolean }, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			await api.view.treeView.reveal(node, options);
+			return;
+		} catch (e) {
+			if (Date.now() > deadline) throw e;
+			await new Promise<void>((resolve) => {
+				const done = () => {
+					sub.dispose();
+					clearTimeout(timer);
+					resolve();
+				};
+				// The next render of the tree, or a short while when none is due.
+				const sub = api.view.tree.onDidChangeTreeData(done);
+				const timer = setTimeout(done, 100);
+			});
+		}
+	}
+}

@@ -8,7 +8,7 @@ import { groupKeysOf, GroupBy } from '../../src/contacts/grouping';
 import type { PeriskopeTestApi } from '../../src/testApi';
 import type { GroupNode, MessageNode, TreeNode } from '../../src/views/treeModel';
 import type { ApiDouble } from '../double/server';
-import { closeEditors, roots, signedInTo, signOutAndReset, startDouble, until } from './fixture';
+import { closeEditors, roots, signedInTo, signOutAndReset, startDouble, until, revealWhenShown } from './fixture';
 import { screenshot, ui, waitFor } from './helpers';
 
 const TOTAL = 600;
@@ -187,9 +187,7 @@ describe('Organise contacts', function () {
 		const renewal = (await roots(api)).find((n): n is GroupNode => n.kind === 'group' && n.group.key === 'renewal')!;
 		const members = ((await api.view.tree.getChildren(renewal)) as TreeNode[]).flatMap((n) => (n.kind === 'contact' ? [n.contact.contact_id] : []));
 		assert.deepEqual(members.sort(), [a.contact_id, b.contact_id].sort());
-		// The store has the group at once; VS Code draws it after the tree's batched refresh: reveal it once drawn.
-		await waitFor(async () => (await ui.treeRows('Contacts')).some((r) => r.level === 1 && r.label === 'Renewal'), 10_000, 'the Renewal group drawn');
-		await api.view.treeView.reveal(renewal, { expand: true, select: false });
+		await revealWhenShown(api, renewal, { expand: true, select: false });
 		await screenshot('labels-edited');
 	});
 

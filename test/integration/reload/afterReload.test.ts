@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/views/treeModel';
 import type { ApiDouble } from '../../double/server';
-import { extensionApi, roots, startDouble, until } from '../fixture';
+import { extensionApi, revealWhenShown, roots, startDouble, until } from '../fixture';
 import { screenshot, ui, waitFor } from '../helpers';
 import { readHandoff } from './handoff';
 
@@ -27,8 +27,8 @@ describe('Persistent cache across a window reload', () => {
 		const group = groups[0]!;
 		const [picked] = (await api.view.tree.getChildren(group)) as TreeNode[];
 		assert.ok(picked?.kind === 'contact');
-		await api.view.treeView.reveal(group, { expand: true, select: false });
-		await api.view.treeView.reveal(picked, { select: true, focus: false });
+		await revealWhenShown(api, group, { expand: true, select: false });
+		await revealWhenShown(api, picked, { select: true, focus: false });
 		if (ui.available) await screenshot('cache-restored');
 
 		let double: ApiDouble | undefined;
