@@ -100,6 +100,17 @@ describe('ContactsSession', () => {
 		assert.equal(session.signedIn, false);
 	});
 
+	it("a new token while signed in (another account) starts over: the old account's contacts go", async () => {
+		await session.loader.loadNextPage();
+		assert.equal(session.store.size, 100);
+		const told: boolean[] = [];
+		session.onDidChangeSignedIn((v) => told.push(v));
+		session.setSignedIn(true);
+		assert.equal(session.store.size, 0);
+		assert.equal(session.loader.started, false);
+		assert.deepEqual(told, [], 'still signed in: nothing to tell');
+	});
+
 	it('Load all shares the page the tree is loading instead of asking twice', async () => {
 		double.setOptions({ latencyMs: 20 });
 		const tree = session.loader.loadNextPage();
