@@ -28,6 +28,8 @@ const MAX_RAW_BYTES = 1024 * 1024 * 1024;
 const MAX_CONTACTS = 5_000_000;
 
 const deflate = promisify(zlib.deflate);
+/** zlib's async calls hand the thread pool 16 KB at a time by default: hundreds of round trips for a cache. */
+const BIG_CHUNK = 1024 * 1024;
 const inflate = promisify(zlib.inflate);
 
 export interface CacheHeader {
@@ -60,7 +62,7 @@ export type DecodeResult = { ok: true; contents: CacheContents } | { ok: false; 
  * into the distinct values. `json`: anything else, as a JSON array.
  */
 type ColumnMeta =
-	| { kind: 'text'; bytes: number; nulls?: number[]; absent?: number[] }
+	| { kind: 'text'; bytes: number; ascii?: boolean; nulls?: number[]; absent?: number[] }
 	| { kind: 'dict'; values: unknown[]; width: 1 | 2 | 4; bytes: number }
 	| { kind: 'json'; bytes: number; absent?: number[] };
 
@@ -93,7 +95,8 @@ export async function encodeCache(
 	listLength.writeUInt32BE(list.length);
 	const raw = Buffer.concat([listLength, list, ...blobs]);
 	// zlib's async deflate runs on the thread pool: the extension host keeps answering meanwhile.
-	const body = await deflate(raw, { level: 6 });
+	// Level 1: a third of level 6's time for a slightly larger file (about 2.5 MB for 100,000 contacts).
+	const body = await deflate(raw, { level: 1, chunkSize: BIG_CHUNK });
 	const header: CacheHeader = {
 		format: CACHE_FORMAT_VERSION,
 		account: meta.account,
@@ -146,7 +149,7 @@ export async function decodeCache(file: Buffer, account: string): Promise<Decode
 	if (sha256(body) !== header.sha256) return { ok: false, reason: 'its checksum does not match (the file is damaged)' };
 	let raw: Buffer;
 	try {
-		raw = await inflate(body, { maxOutputLength: Math.max(1, header.rawBytes) });
+		raw = await inflate(body, { maxOutputLength: Math.max(1, header.rawBytes), chunkSize: BIG_CHUNK });
 	} catch (e) {
 		return { ok: false, reason: `its contents do not decompress (${(e as Error).message})` };
 	}
@@ -230,12 +233,31 @@ function encodeColumn(contacts: readonly Contact[], key: string): { meta: Column
 		out[row] = value ?? '';
 	}
 	if (distinctText) {
-		const blob = Buffer.from(out.join(NUL), 'utf8');
-		return { meta: { kind: 'text', bytes: blob.length, ...(nulls.length ? { nulls } : {}), ...(absent.length ? { absent } : {}) }, blob };
+		const text = out.join(NUL);
+		const blob = Buffer.from(text, 'utf8');
+		// Ids and times are ASCII: read back as latin1, which skips UTF-8 decoding.
+		const ascii = blob.length === text.length;
+		return { meta: { kind: 'text', bytes: blob.length, ...(ascii ? { ascii } : {}), ...(nulls.length ? { nulls } : {}), ...(absent.length ? { absent } : {}) }, blob };
 	}
 	for (const row of nulls) out[row] = null;
 	const blob = Buffer.from(JSON.stringify(out), 'utf8');
 	return { meta: { kind: 'json', bytes: blob.length, ...(absent.length ? { absent } : {}) }, blob };
+}
+
+/**
+ * One key's values: `values[row]`, or for a dictionary column `distinct[index[row]]` (index 0 is
+ * null: the row has no such key, listed in `absent`). Dictionary columns are never expanded into
+ * an array per key: 100,000 rows would mean a dozen arrays of 100,000 for the GC.
+ */
+interface DecodedColumn {
+	values: unknown[] | undefined;
+	distinct: unknown[] | undefined;
+	index: Uint8Array | Uint16Array | Uint32Array | undefined;
+	absent: number[];
+}
+
+function valueAt(column: DecodedColumn, row: number): unknown {
+	return column.values !== undefined ? column.values[row] : column.distinct![column.index![row]!];
 }
 
 /** Rebuilds the rows; a string says why the body is unusable. */
@@ -255,20 +277,21 @@ function decodeBody(raw: Buffer, count: number): Contact[] | string {
 	const keys = meta.keys as unknown[];
 	const columns = meta.columns as unknown[];
 	if (count > 0 && (!keys.includes('contact_id') || !keys.includes('labels'))) return 'its contents have no contact ids or labels';
-	const rows: Record<string, unknown>[] = new Array(count);
-	for (let row = 0; row < count; row++) rows[row] = {};
+	const byKey = new Map<string, DecodedColumn>();
 	let offset = metaEnd;
 	for (let k = 0; k < keys.length; k++) {
 		const key = keys[k];
 		const column = columns[k];
-		if (typeof key !== 'string' || key === '__proto__' || !isObject(column) || !isCount(column.bytes)) return 'a column is damaged';
+		if (typeof key !== 'string' || key === '__proto__' || byKey.has(key) || !isObject(column) || !isCount(column.bytes)) return 'a column is damaged';
 		const end = offset + column.bytes;
 		if (end > raw.length) return `column ${key} is cut short`;
-		const problem = decodeColumn(raw, offset, end, key, column, rows);
-		if (problem) return problem;
+		const decoded = decodeColumn(raw, offset, end, key, column, count);
+		if (typeof decoded === 'string') return decoded;
+		byKey.set(key, decoded);
 		offset = end;
 	}
 	if (offset !== raw.length) return 'its contents have bytes no column accounts for';
+	const rows = buildRows(byKey, count);
 	const checked = new WeakSet<unknown[]>();
 	for (const row of rows) {
 		// What the store relies on: a string id and a list of string labels (a repeated id is
@@ -282,34 +305,80 @@ function decodeBody(raw: Buffer, count: number): Contact[] | string {
 		if (!labels.every((l) => typeof l === 'string')) return `contact ${id} has damaged labels`;
 		checked.add(labels);
 	}
-	return rows as Contact[];
+	return rows;
 }
 
-function decodeColumn(raw: Buffer, start: number, end: number, key: string, column: Record<string, unknown>, rows: Record<string, unknown>[]): string | undefined {
-	const count = rows.length;
+/** The fields every contact of the API has, in one order: rows with them are built by one object literal. */
+const CONTACT_KEYS = [
+	'contact_id', 'contact_name', 'contact_type', 'contact_color', 'contact_image', 'is_imported', 'is_internal',
+	'is_my_contact', 'is_wa_contact', 'label_ids', 'labels', 'org_id', 'updated_at',
+] as const;
+
+function buildRows(byKey: Map<string, DecodedColumn>, count: number): Contact[] {
+	const rows: Contact[] = new Array(count);
+	const standard = CONTACT_KEYS.every((k) => byKey.has(k));
+	if (standard) {
+		// 100,000 objects of one shape from a literal, instead of 1.3 million keyed stores.
+		const [a, b, c, d, e, f, g, h, i, j, k, l, m] = CONTACT_KEYS.map((key) => byKey.get(key)!);
+		for (let row = 0; row < count; row++) {
+			rows[row] = {
+				contact_id: valueAt(a!, row) as string,
+				contact_name: valueAt(b!, row) as string | null,
+				contact_type: valueAt(c!, row) as string | null,
+				contact_color: valueAt(d!, row) as string | null,
+				contact_image: valueAt(e!, row) as string | null,
+				is_imported: valueAt(f!, row) as boolean | null,
+				is_internal: valueAt(g!, row) as boolean | null,
+				is_my_contact: valueAt(h!, row) as boolean | null,
+				is_wa_contact: valueAt(i!, row) as boolean | null,
+				label_ids: valueAt(j!, row) as Record<string, boolean> | null,
+				labels: valueAt(k!, row) as string[],
+				org_id: valueAt(l!, row) as string | null,
+				updated_at: valueAt(m!, row) as string | null,
+			};
+		}
+	} else {
+		for (let row = 0; row < count; row++) rows[row] = {} as Contact;
+	}
+	for (const [key, column] of byKey) {
+		if (!(standard && (CONTACT_KEYS as readonly string[]).includes(key))) {
+			for (let row = 0; row < count; row++) (rows[row] as Record<string, unknown>)[key] = valueAt(column, row);
+		}
+		for (const row of column.absent) delete (rows[row] as Record<string, unknown>)[key];
+	}
+	return rows;
+}
+
+function decodeColumn(raw: Buffer, start: number, end: number, key: string, column: Record<string, unknown>, count: number): DecodedColumn | string {
 	const rowList = (list: unknown): number[] | undefined =>
 		list === undefined ? [] : Array.isArray(list) && list.every((r) => typeof r === 'number' && Number.isInteger(r) && r >= 0 && r < count) ? (list as number[]) : undefined;
-	const absent = rowList(column.absent);
-	if (!absent) return `column ${key} is damaged`;
+	const listed = rowList(column.absent);
+	if (!listed) return `column ${key} is damaged`;
 	if (column.kind === 'text') {
-		const values = count === 0 ? [] : raw.toString('utf8', start, end).split(NUL);
+		const values: unknown[] = count === 0 ? [] : raw.toString(column.ascii === true ? 'latin1' : 'utf8', start, end).split(NUL);
 		const nulls = rowList(column.nulls);
 		if (values.length !== count || !nulls) return `column ${key} has ${values.length} rows, the header says ${count}`;
-		for (let row = 0; row < count; row++) rows[row]![key] = values[row];
-		for (const row of nulls) rows[row]![key] = null;
-	} else if (column.kind === 'dict') {
-		const values = column.values;
+		for (const row of nulls) values[row] = null;
+		return { values, distinct: undefined, index: undefined, absent: listed };
+	}
+	if (column.kind === 'dict') {
+		const distinct = column.values;
 		const width = column.width;
-		if (!Array.isArray(values) || (width !== 1 && width !== 2 && width !== 4) || end - start !== count * width) return `column ${key} is damaged`;
+		if (!Array.isArray(distinct) || (width !== 1 && width !== 2 && width !== 4) || end - start !== count * width) return `column ${key} is damaged`;
+		// An aligned copy of the indices (a Uint16Array or Uint32Array cannot view an odd offset).
+		const bytes = raw.subarray(start, end);
+		const index =
+			width === 1 ? Uint8Array.from(bytes) : width === 2 ? new Uint16Array(new Uint8Array(bytes).buffer) : new Uint32Array(new Uint8Array(bytes).buffer);
+		const absent: number[] = [];
+		const limit = distinct.length;
 		for (let row = 0; row < count; row++) {
-			const at = start + row * width;
-			const index = width === 1 ? raw[at]! : width === 2 ? raw.readUInt16LE(at) : raw.readUInt32LE(at);
-			if (index === 0) continue;
-			if (index > values.length) return `column ${key} is damaged`;
-			rows[row]![key] = values[index - 1];
+			const at = index[row]!;
+			if (at > limit) return `column ${key} is damaged`;
+			if (at === 0) absent.push(row);
 		}
-		return undefined;
-	} else if (column.kind === 'json') {
+		return { values: undefined, distinct: [null, ...distinct], index, absent };
+	}
+	if (column.kind === 'json') {
 		let values: unknown;
 		try {
 			values = JSON.parse(raw.toString('utf8', start, end));
@@ -317,10 +386,9 @@ function decodeColumn(raw: Buffer, start: number, end: number, key: string, colu
 			return `column ${key} is damaged`;
 		}
 		if (!Array.isArray(values) || values.length !== count) return `column ${key} is damaged`;
-		for (let row = 0; row < count; row++) rows[row]![key] = values[row];
-	} else return `column ${key} is of an unknown kind`;
-	for (const row of absent) delete rows[row]![key];
-	return undefined;
+		return { values, distinct: undefined, index: undefined, absent: listed };
+	}
+	return `column ${key} is of an unknown kind`;
 }
 
 function isHeader(value: unknown): value is CacheHeader {

@@ -152,8 +152,10 @@ export class ContactStore {
 		let edited = 0;
 		const { type, label } = this.groupings;
 		const cached = source === 'cache' ? 1 : 0;
+		// Cached rows share one labels array per label set (the file's dictionary): look each up once.
+		const sharedLabels = source === 'cache' ? new Map<string[], string[]>() : undefined;
 		for (const raw of page) {
-			const contact = this.compact(raw);
+			const contact = this.compact(raw, sharedLabels);
 			const id = contact.contact_id;
 			const row = this.byId.get(id);
 			if (row === undefined) {
@@ -314,7 +316,7 @@ export class ContactStore {
 	 * (long, and it expires) and label_ids are left to the single-contact read the detail panel
 	 * makes, and repeated strings are shared: at 100,000 contacts this halves the memory.
 	 */
-	private compact(c: Contact): Contact {
+	private compact(c: Contact, sharedLabels?: Map<string[], string[]>): Contact {
 		// Rows in a page mostly share the org id and often the type: compare with the row
 		// before first, a cheap string compare instead of a hash lookup.
 		const before = this.lastRow;
@@ -322,7 +324,13 @@ export class ContactStore {
 		c.contact_color = this.intern(c.contact_color);
 		c.contact_image = null;
 		c.label_ids = null;
-		c.labels = this.labelSet(c.labels);
+		const known = sharedLabels?.get(c.labels);
+		if (known !== undefined) c.labels = known;
+		else {
+			const set = this.labelSet(c.labels);
+			sharedLabels?.set(c.labels, set);
+			c.labels = set;
+		}
 		c.org_id = before && c.org_id === before.org_id ? before.org_id : this.intern(c.org_id);
 		this.lastRow = c;
 		return c;
