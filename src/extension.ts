@@ -11,11 +11,12 @@ import { LastEditorTracker } from './commands/contactIdCommands';
 import { loadCommands } from './commands/loadCommands';
 import { registerCommands } from './commands/registerCommands';
 import { searchCommand } from './commands/searchCommand';
-import { setToken, signOut } from './commands/tokenCommands';
+import { tokenCommands } from './commands/tokenCommands';
+import { rememberedGrouping, viewCommands } from './commands/viewCommands';
+import { cacheCommands } from './commands/cacheCommands';
 import { CodeFeatures } from './codeFeatures/codeFeatures';
 import { codeFeatureCommands } from './codeFeatures/codeFeatureCommands';
 import { affects, Command, ContextKey, readConfig } from './config';
-import type { GroupBy } from './contacts/grouping';
 import { CacheFiles } from './contacts/cacheFiles';
 import { pageSizeMemory } from './contacts/pageSizeMemory';
 import { ContactEditor } from './contacts/contactEditor';
@@ -24,8 +25,6 @@ import type { PeriskopeTestApi } from './testApi';
 import { createLog, logRequest } from './log';
 import { ContactsView } from './views/contactsView';
 import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './detailPanel/detailPanel';
-
-const GROUPING_STATE_KEY = 'periskope.groupBy';
 
 export async function activate(context: vscode.ExtensionContext): Promise<PeriskopeTestApi | undefined> {
 	const log = createLog();
@@ -57,11 +56,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	session.setSignedIn(!!(await tokens.get()));
 	setContext(ContextKey.signedIn, session.signedIn);
 
-	const groupBy = context.globalState.get<GroupBy>(GROUPING_STATE_KEY) ?? config.defaultGrouping;
-	setContext(ContextKey.groupBy, groupBy);
 	const filter = rememberedFilter(context.workspaceState);
 	setContext(ContextKey.filtered, !!filter);
-	const view = new ContactsView(context.extensionUri, session, groupBy, filter);
+	const view = new ContactsView(context.extensionUri, session, rememberedGrouping(context.globalState, config.defaultGrouping), filter);
 	const editor = new ContactEditor(session.store, () => session.client);
 	context.subscriptions.push(view, editor);
 
@@ -102,33 +99,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 		}),
 	);
 
-	const setGrouping = (by: GroupBy) => {
-		void context.globalState.update(GROUPING_STATE_KEY, by);
-		setContext(ContextKey.groupBy, by);
-		view.tree.setGroupBy(by);
-	};
-
 	registerCommands(context, log, {
-		[Command.setToken]: (token?: unknown) => setToken({ tokens, clientFor: (t) => session.clientWithToken(t), apiBase: () => config.apiBase }, token),
-		[Command.signOut]: () => signOut(tokens),
-		[Command.allowApiOrigin]: () => {
-			guard.reconsider();
-			session.reset();
-		},
+		...tokenCommands({ tokens, clientFor: (t) => session.clientWithToken(t), apiBase: () => config.apiBase, reconsider: () => guard.reconsider(), reset: () => session.reset() }),
 		...loadCommands(session, view, log),
-		[Command.groupByType]: () => setGrouping('type'),
-		[Command.groupByLabel]: () => setGrouping('label'),
-		[Command.showMore]: (by: GroupBy, key: string) => view.tree.showMore(by, key),
+		...viewCommands(view, context.globalState),
 		[Command.search]: searchCommand({ session, act: actions.act, log }, () => vscode.commands.executeCommand(Command.setToken)),
 		...contactCommands(contactDeps),
 		...filterCommands(session, view, context.workspaceState),
 		...editCommands({ session, view, editor, log }),
 		...codeFeatureCommands(view),
+		...cacheCommands(session),
 		[Command.showLog]: () => log.show(),
-		[Command.clearCache]: async () => {
-			const deleted = await session.clearCache();
-			void vscode.window.showInformationMessage(deleted ? 'Deleted the cached Periskope contacts from this computer.' : 'There were no cached Periskope contacts on this computer.');
-		},
 	});
 
 	const base = config.apiBase;

@@ -4,6 +4,7 @@ import { PeriskopeClient } from '../api/client';
 import { PeriskopeApiError } from '../api/errors';
 import type { BaseUrl } from '../api/baseUrl';
 import type { TokenStore } from '../auth/tokenStore';
+import { Command } from '../config';
 
 export interface TokenCommandDeps {
 	tokens: TokenStore;
@@ -113,4 +114,16 @@ export async function signOut(tokens: TokenStore): Promise<void> {
 	await tokens.clear();
 	// The view shows the welcome where the user looks; a toast on top would only need closing.
 	vscode.window.setStatusBarMessage('$(sign-out) Signed out of Periskope: the API token was removed from secret storage.', 5000);
+}
+
+/** Set API Token, Sign Out, and "Allow the new address…" (the token guard asks again on the next request). */
+export function tokenCommands(deps: TokenCommandDeps & { reconsider(): void; reset(): void }): Record<string, (token?: unknown) => unknown> {
+	return {
+		[Command.setToken]: (token?: unknown) => setToken(deps, token),
+		[Command.signOut]: () => signOut(deps.tokens),
+		[Command.allowApiOrigin]: () => {
+			deps.reconsider();
+			deps.reset();
+		},
+	};
 }
