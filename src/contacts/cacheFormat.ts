@@ -141,7 +141,7 @@ export function decodeHeader(file: Buffer, account: string): { ok: true; header:
 }
 
 /** The whole file: header, checksum, decompression (bounded by the header's size) and every column. */
-export async function decodeCache(file: Buffer, account: string): Promise<DecodeResult> {
+export async function decodeCache(file: Buffer, account: string, yieldNow: Yield = setImmediateYield): Promise<DecodeResult> {
 	const head = decodeHeader(file, account);
 	if (!head.ok) return head;
 	const { header, bodyStart } = head;
@@ -154,7 +154,7 @@ export async function decodeCache(file: Buffer, account: string): Promise<Decode
 		return { ok: false, reason: `its contents do not decompress (${(e as Error).message})` };
 	}
 	if (raw.length !== header.rawBytes) return { ok: false, reason: 'its contents are not the size the header says' };
-	const contacts = decodeBody(raw, header.count);
+	const contacts = await decodeBody(raw, header.count, yieldNow);
 	if (typeof contacts === 'string') return { ok: false, reason: contacts };
 	return { ok: true, contents: { header, contacts } };
 }
@@ -261,7 +261,7 @@ function valueAt(column: DecodedColumn, row: number): unknown {
 }
 
 /** Rebuilds the rows; a string says why the body is unusable. */
-function decodeBody(raw: Buffer, count: number): Contact[] | string {
+async function decodeBody(raw: Buffer, count: number, yieldNow: Yield): Promise<Contact[] | string> {
 	if (raw.length < 4) return 'its contents are cut short';
 	const metaEnd = 4 + raw.readUInt32BE(0);
 	if (metaEnd > raw.length) return 'its contents are cut short';
@@ -289,9 +289,10 @@ function decodeBody(raw: Buffer, count: number): Contact[] | string {
 		if (typeof decoded === 'string') return decoded;
 		byKey.set(key, decoded);
 		offset = end;
+		await yieldNow();
 	}
 	if (offset !== raw.length) return 'its contents have bytes no column accounts for';
-	const rows = buildRows(byKey, count);
+	const rows = await buildRows(byKey, count, yieldNow);
 	const checked = new WeakSet<unknown[]>();
 	for (const row of rows) {
 		// What the store relies on: a string id and a list of string labels (a repeated id is
@@ -314,13 +315,17 @@ const CONTACT_KEYS = [
 	'is_my_contact', 'is_wa_contact', 'label_ids', 'labels', 'org_id', 'updated_at',
 ] as const;
 
-function buildRows(byKey: Map<string, DecodedColumn>, count: number): Contact[] {
+/** Rows built between two turns of the event loop: a restore of 100,000 never blocks it for long. */
+const ROWS_PER_TURN = 20_000;
+
+async function buildRows(byKey: Map<string, DecodedColumn>, count: number, yieldNow: Yield): Promise<Contact[]> {
 	const rows: Contact[] = new Array(count);
 	const standard = CONTACT_KEYS.every((k) => byKey.has(k));
 	if (standard) {
 		// 100,000 objects of one shape from a literal, instead of 1.3 million keyed stores.
 		const [a, b, c, d, e, f, g, h, i, j, k, l, m] = CONTACT_KEYS.map((key) => byKey.get(key)!);
 		for (let row = 0; row < count; row++) {
+			if (row % ROWS_PER_TURN === ROWS_PER_TURN - 1) await yieldNow();
 			rows[row] = {
 				contact_id: valueAt(a!, row) as string,
 				contact_name: valueAt(b!, row) as string | null,

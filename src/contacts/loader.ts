@@ -15,6 +15,10 @@ export type LoadState =
 	| { status: 'loading'; retry?: { delayMs: number; reason: PeriskopeApiError } }
 	| { status: 'failed'; error: PeriskopeApiError };
 
+/** Cached rows ingested between two turns of the event loop. */
+const RESTORE_BATCH = 10_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface LoadProgress {
 	loaded: number;
 	total: number | undefined;
@@ -39,6 +43,8 @@ export class ContactsLoader {
 	/** A page came back since the last reset (the cache does not count). */
 	private pageArrived = false;
 	private cached: CachedView | undefined;
+	/** A restore from the cache under way: pages wait for it (a cached row must never overwrite a fresher one). */
+	private restoring: Promise<void> | undefined;
 	/** The page size was already stepped down once since the last reset. */
 	private steppedDown = false;
 	private readonly stateChanged = new Emitter<LoadState>();
@@ -103,13 +109,27 @@ export class ContactsLoader {
 	 * Shows cached contacts before any page (the store must be empty: call right after a reset).
 	 * A walk over all pages (revalidate) then replaces them in place.
 	 */
-	restore(contents: CacheContents): void {
-		if (this.loadedOnce || this.store.size > 0) return;
-		this.store.total = contents.header.total >= 0 ? contents.header.total : undefined;
-		this.store.ingest(contents.contacts, 'cache');
-		this.cached = { savedAt: contents.header.savedAt, complete: contents.header.complete };
-		this.loadedOnce = true;
-		this.setState({ status: 'idle' });
+	restore(contents: CacheContents, yieldNow: () => Promise<void> = nextTurn): Promise<void> {
+		if (this.loadedOnce || this.store.size > 0 || this.restoring) return this.restoring ?? Promise.resolve();
+		const generation = this.generation.signal;
+		const restoring = (async () => {
+			const rows = contents.contacts;
+			// In batches, with a turn of the event loop between: 100,000 rows never block the extension host for long.
+			for (let start = 0; start < rows.length && !generation.aborted; start += RESTORE_BATCH) {
+				this.store.ingest(rows.slice(start, start + RESTORE_BATCH), 'cache');
+				if (start + RESTORE_BATCH < rows.length) await yieldNow();
+			}
+			if (generation.aborted) return;
+			this.store.total = contents.header.total >= 0 ? contents.header.total : undefined;
+			this.cached = { savedAt: contents.header.savedAt, complete: contents.header.complete };
+			this.loadedOnce = true;
+			this.setState({ status: 'idle' });
+		})();
+		this.restoring = restoring;
+		void restoring.finally(() => {
+			if (this.restoring === restoring) this.restoring = undefined;
+		});
+		return restoring;
 	}
 
 	/**
@@ -153,6 +173,7 @@ export class ContactsLoader {
 		this.loadedOnce = false;
 		this.pageArrived = false;
 		this.cached = undefined;
+		this.restoring = undefined;
 		this.steppedDown = false;
 		this.store.clear();
 		this.setState({ status: 'idle' });
@@ -204,6 +225,7 @@ export class ContactsLoader {
 	}
 
 	private async fetchPage(pager: ContactPager, generation: AbortSignal, signal: AbortSignal, readAhead: boolean): Promise<void> {
+		if (this.restoring) await this.restoring;
 		if (generation.aborted) return;
 		this.setState({ status: 'loading' });
 		try {

@@ -181,7 +181,8 @@ export class ContactsSession {
 		}
 		if (read.status === 'none') return;
 		const { header, contacts } = read.contents;
-		this.loader.restore(read.contents);
+		await this.loader.restore(read.contents);
+		if (generation !== this.generation) return;
 		const now = this.now();
 		const age = Math.max(0, now - header.savedAt);
 		cache.log(

@@ -1091,20 +1091,29 @@ async function main(): Promise<void> {
 				}
 				loadedStore!.dispose();
 				const restores: number[] = [];
+				const restoreBlocks: number[] = [];
 				const parts = { read: [] as number[], ingest: [] as number[] };
 				for (let round = 0; round <= ROUNDS; round++) {
 					await settle();
+					// As the session restores: read and decode, then the loader ingests in batches.
+					const ticker = loopWatch();
 					const t0 = performance.now();
 					const read = await files.read(account);
 					const t1 = performance.now();
 					if (read.status !== 'found') throw new Error(`the cache was ${read.status}`);
 					const store = new ContactStore();
-					store.ingest(read.contents.contacts, 'cache');
+					const loader = new ContactsLoader(store, () => {
+						throw new Error('a restore makes no request');
+					}, LIMIT);
+					await loader.restore(read.contents);
 					const t2 = performance.now();
+					const longest = ticker.stop();
 					if (store.size !== TOTAL) throw new Error(`restored ${store.size} contacts`);
+					loader.dispose();
 					store.dispose();
 					if (round > 0) {
 						restores.push(t2 - t0);
+						restoreBlocks.push(longest);
 						parts.read.push(t1 - t0);
 						parts.ingest.push(t2 - t1);
 					}
@@ -1116,12 +1125,13 @@ async function main(): Promise<void> {
 					target: { op: '<=', value: 150 },
 					note: `read+decode ${summarize(parts.read).median.toFixed(1)} ms + ingest ${summarize(parts.ingest).median.toFixed(1)} ms; ${spread(restore)}`,
 				});
+				report.add('cache.restore.longestBlock (event loop without a turn during a restore)', Math.max(...restoreBlocks), 'ms', { note: 'decoding and ingest yield every 10,000–20,000 rows' });
 				report.add('cache.load (the same 100k from the API double, ours, this run)', load.median, 'ms', { note: spread(load) });
 				report.add('cache.restore/load (lower is better)', restore.median / load.median, '×', { target: { op: '<=', value: 1 / 3 } });
 				report.add('cache.save (100k: encode, compress off-thread, write, rename; median)', save.median, 'ms', { target: { op: '<=', value: 150 }, note: spread(save) });
 				report.add('cache.save.longestBlock (event loop without a turn during a save)', Math.max(...blocks), 'ms', { note: 'the UI keeps answering in between' });
 				report.add('cache.fileSize (100k realistic contacts)', bytes / MB, 'MB', { target: { op: '<=', value: 8 } });
-				details.cache = { contacts: TOTAL, loadMs: load, restoreMs: restore, readDecodeMs: summarize(parts.read), ingestMs: summarize(parts.ingest), saveMs: save, saveBlocksMs: blocks, fileBytes: bytes };
+				details.cache = { contacts: TOTAL, loadMs: load, restoreMs: restore, restoreBlocksMs: restoreBlocks, readDecodeMs: summarize(parts.read), ingestMs: summarize(parts.ingest), saveMs: save, saveBlocksMs: blocks, fileBytes: bytes };
 			} finally {
 				await child.close();
 				fs.rmSync(dir, { recursive: true, force: true });
