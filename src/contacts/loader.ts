@@ -74,6 +74,10 @@ export class ContactsLoader {
 	get hasMore(): boolean {
 		return !this.pager.done && !this.cached?.complete;
 	}
+	/** Cached contacts are being put into the store (see restore). */
+	get restoringCache(): boolean {
+		return this.restoring !== undefined;
+	}
 	/** The contacts shown came from the persistent cache and are not yet revalidated. */
 	get cache(): CachedView | undefined {
 		return this.cached;

@@ -220,7 +220,7 @@ export class ContactsSession {
 		const cache = this.options.cache;
 		if (!cache || !this.current.cacheEnabled || !this.signedInNow || generation !== this.generation) return;
 		// Cached contacts not yet revalidated keep their old date in the file they came from.
-		if (this.loader.cache || this.store.size === 0) return;
+		if (this.loader.cache || this.loader.restoringCache || this.store.size === 0) return;
 		const account = await this.account();
 		if (!account || generation !== this.generation || !this.signedInNow) return;
 		const started = performance.now();

@@ -169,6 +169,11 @@ export class ContactStore {
 				fresh++;
 				continue;
 			}
+			// A cached row never replaces one the store already has: that one is as fresh or fresher.
+			if (cached) {
+				unchanged++;
+				continue;
+			}
 			const previous = this.rows[row]!;
 			this.rows[row] = contact;
 			const wasCached = this.fromCache[row] === 1;
@@ -238,7 +243,9 @@ export class ContactStore {
 		const before = row === undefined ? undefined : this.rows[row];
 		if (row === undefined || before === undefined) return undefined;
 		// An edit is not a page: a cached row stays to be revalidated by the next load.
-		this.ingest([{ ...before, ...fields }], this.fromCache[row] === 1 ? 'cache' : 'api');
+		const cached = this.fromCache[row] === 1;
+		this.ingest([{ ...before, ...fields }]);
+		if (cached) this.markRow(row, 1);
 		return before;
 	}
 

@@ -44,12 +44,12 @@ describe('persistent cache in a session', () => {
 	const waitForLog = (pattern: RegExp, from = 0) =>
 		until(() => logs.slice(from).some((l) => pattern.test(l)), `a log line like ${pattern}; got:\n${logs.join('\n')}`);
 	/** Loads the org in a first session and waits until it is saved. */
-	const loadAndSave = async () => {
+	const loadAndSave = async (count = 1000, sessionSettings: Partial<SessionSettings> = {}) => {
 		const from = logs.length;
-		const first = newSession();
+		const first = newSession({ settings: sessionSettings });
 		first.setSignedIn(true);
 		await first.loader.loadAll();
-		await waitForLog(/^Saved 1,000 contacts/, from);
+		await waitForLog(new RegExp(`^Saved ${count.toLocaleString('en-US')} contacts`), from);
 		// Queued behind any save still under way: once it ran, this session touches the disk no more.
 		await first.saveNow();
 		first.dispose();
@@ -118,6 +118,44 @@ describe('persistent cache in a session', () => {
 		await new Promise((r) => setImmediate(r));
 		assert.equal(second.loader.loadingAll, false);
 		assert.equal(listRequests(), 0);
+	});
+
+	it('a cached copy never lands over a fresher row, whichever comes first; nothing saves a half-restored store', async () => {
+		// 16,000 contacts: the loader ingests them in two batches, with turns of the event loop between.
+		for (let round = 0; round < 4; round++) {
+			double.contacts.push(...double.contacts.map((c, i) => ({ ...c, contact_id: `44${round}${String(i).padStart(9, '0')}@c.us` })));
+		}
+		const total = double.contacts.length;
+		await loadAndSave(total, { pageSize: 2000 });
+		const newest = double.contacts[0]!;
+
+		const orders: [string, (session: ContactsSession) => Promise<unknown>][] = [
+			['the restore, then page one', async (s) => { await s.open(); await s.loader.loadNextPage(); }],
+			['page one in flight while the restore runs', (s) => Promise.all([s.loader.loadNextPage(), s.open()])],
+			['the restore started, page one asked for at once', (s) => Promise.all([s.open(), s.loader.loadNextPage()])],
+		];
+		for (const [order, run] of orders) {
+			// On Periskope meanwhile, the newest contact was renamed: page one brings the fresh copy.
+			newest.contact_name = `Fresher: ${order}`;
+			newest.updated_at = new Date().toISOString();
+			const writesWhileRestoring: boolean[] = [];
+			class WatchedFiles extends CacheFiles {
+				override write(...args: Parameters<CacheFiles['write']>): Promise<number> {
+					writesWhileRestoring.push(session.loader.restoringCache);
+					return super.write(...args);
+				}
+			}
+			const session = newSession({ files: new WatchedFiles(dir), settings: { pageSize: 2000 } });
+			session.setSignedIn(true);
+			await run(session);
+			assert.equal(session.store.get(newest.contact_id)?.contact_name, `Fresher: ${order}`, order);
+			await session.loader.loadAll();
+			assert.equal(session.store.get(newest.contact_id)?.contact_name, `Fresher: ${order}`, order);
+			assert.equal(session.store.size, total, order);
+			await session.saveNow();
+			assert.ok(writesWhileRestoring.length > 0 && writesWhileRestoring.every((w) => !w), `${order}: writes during the restore: ${writesWhileRestoring}`);
+			session.dispose();
+		}
 	});
 
 	it('a revalidation that meets 429s keeps the cached contacts, says they are cached, and finishes later', async () => {

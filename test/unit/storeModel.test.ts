@@ -38,6 +38,11 @@ class Model {
 		let fresh = 0;
 		for (const c of page) {
 			const old = this.byId.get(c.contact_id);
+			if (old && source === 'cache') {
+				// A cached copy never replaces a row the store has.
+				unchanged++;
+				continue;
+			}
 			if (old) {
 				if (old.cached && source === 'api') {
 					fresh++;
