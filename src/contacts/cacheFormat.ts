@@ -163,7 +163,8 @@ function columnKeys(contacts: readonly Contact[]): string[] {
 	const keys = new Set<string>();
 	for (const c of contacts) {
 		// for-in over rows of one shape walks a cached key list: no array per row.
-		for (const key in c) if (!keys.has(key)) keys.add(key);
+		// A field named __proto__ (JSON.parse makes it an own property) cannot be rebuilt safely: left out.
+		for (const key in c) if (!keys.has(key) && key !== '__proto__') keys.add(key);
 	}
 	return [...keys];
 }

@@ -53,6 +53,17 @@ describe('cache format', () => {
 		assert.ok(!text.includes('token-a') && !text.includes('periskope.app'), 'neither token nor origin in the file');
 	});
 
+	it('a row with a field named __proto__ (as JSON.parse makes one) is saved without it, and nothing is polluted', async () => {
+		const hostile = JSON.parse('{"contact_id":"9@c.us","labels":["vip"],"__proto__":{"polluted":true},"contact_name":"<img src=x onerror=alert(1)>"}') as Contact;
+		const decoded = await decodeCache(await encodeCache([contact('1'), hostile], META), ACCOUNT);
+		assert.ok(decoded.ok, decoded.ok ? '' : decoded.reason);
+		const back = decoded.contents.contacts[1]!;
+		assert.equal(back.contact_name, '<img src=x onerror=alert(1)>');
+		assert.equal(Object.hasOwn(back, '__proto__'), false);
+		assert.equal(({} as Record<string, unknown>).polluted, undefined);
+		assert.equal((back as Record<string, unknown>).polluted, undefined);
+	});
+
 	it('an empty org round-trips', async () => {
 		const decoded = await decodeCache(await encodeCache([], { ...META, total: 0 }), ACCOUNT);
 		assert.ok(decoded.ok);
