@@ -62,6 +62,8 @@ export async function signedInTo(double: ApiDouble, options: { pageSize?: number
 	await setUserSetting('apiBaseUrl', double.url);
 	await setUserSetting('pageSize', options.pageSize ?? 500);
 	await setUserSetting('idFormat', options.idFormat);
+	// A filter is remembered per workspace: one an earlier test set would change every count.
+	await vscode.commands.executeCommand('periskope.clearFilter');
 	await vscode.commands.executeCommand('workbench.view.extension.periskope');
 	assert.equal(await vscode.commands.executeCommand('periskope.setToken', TOKEN), true, 'the token is accepted');
 	await until(api, () => api.session.loader.started, 'the first page');
