@@ -128,8 +128,6 @@ const FOLD_BATCH = 128;
 /** Every DIGIT_STEP-th digit of a digit run is a sampled start: digit queries this long or longer need no sweep. */
 const DIGIT_STEP = 3;
 const DEFAULT_SLICE_MS = 6;
-/** How fast the estimate of a unit of work's length forgets a long one (per unit done). */
-const UNIT_DECAY = 0.98;
 /** Compaction starts when dead entries pass this many, or 1/16 of the rows, or when deltas pass MAX_DELTAS. */
 const COMPACT_MIN_DEAD = 4096;
 const MAX_DELTAS = 64;
@@ -258,8 +256,6 @@ export class SearchIndex {
 	private slices = 0;
 	private readonly scheduler: IndexScheduler;
 	private readonly sliceMs: number;
-	/** The longest unit of work lately, in ms (see indexSome). */
-	private unitMs = 0;
 	private readonly rangeRows: number;
 	private readonly foldBatch: number;
 	private readonly compactMinDead: number;
@@ -390,25 +386,19 @@ export class SearchIndex {
 	// doing the work
 
 	/**
-	 * Does queued work for about `budgetMs`: at least one unit of work (folding 128 contacts,
-	 * joining a segment's text, or one of the two steps sorting a segment of at most 2,048), then
-	 * more while the longest unit lately still fits. True when nothing is left.
+	 * Does queued work for about `budgetMs` (it stops after the unit of work that reaches it:
+	 * folding 128 contacts, joining a segment's text, or one of the two steps sorting a segment of
+	 * at most 2,048). True when nothing is left.
 	 */
 	indexSome(budgetMs: number): boolean {
 		const clock = this.scheduler;
 		const started = clock.now();
-		let before = started;
 		for (;;) {
 			if (!this.unitOfWork(true, this.eager)) {
 				this.eager = false;
 				return true;
 			}
-			const now = clock.now();
-			// The longest unit lately (a segment's sort is the big one), decaying: a unit that would
-			// likely run past the budget waits for the next slice instead of stretching this one.
-			this.unitMs = Math.max(now - before, this.unitMs * UNIT_DECAY);
-			before = now;
-			if (now - started + this.unitMs >= budgetMs) return !this.hasWork();
+			if (clock.now() - started >= budgetMs) return !this.hasWork();
 		}
 	}
 
