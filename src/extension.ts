@@ -24,7 +24,7 @@ import { ContactsSession } from './contacts/session';
 import type { PeriskopeTestApi } from './testApi';
 import { createLog, logRequest } from './log';
 import { ContactsView } from './views/contactsView';
-import { ContactDetailPanel, DETAIL_VIEW_TYPE } from './detailPanel/detailPanel';
+import { registerDetailPanel } from './detailPanel/registerDetailPanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<PeriskopeTestApi | undefined> {
 	const log = createLog();
@@ -62,16 +62,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	const editor = new ContactEditor(session.store, () => session.client);
 	context.subscriptions.push(view, editor);
 
-	const panel = new ContactDetailPanel(context.extensionUri, {
-		listed: (id) => session.store.get(id),
-		fetchContact: (id, signal) => session.getContact(id, signal),
-		copyId: (c) => actions.copy(c.contact_id),
-		insertId: (c) => actions.insert(c.contact_id),
-		editLabels: (c) => vscode.commands.executeCommand(Command.editLabels, c.contact_id),
-		rename: (c) => vscode.commands.executeCommand(Command.renameContact, c.contact_id),
+	const panel = registerDetailPanel(context, {
+		session,
+		editor,
+		signedIn: async () => !!(await tokens.get()),
+		copyId: (id) => actions.copy(id),
+		insertId: (id) => actions.insert(id),
 		log,
 	});
-	context.subscriptions.push(editor.onDidEdit((contacts) => contacts.forEach((c) => panel.contactChanged(c))));
 	// Hover, links and completion for contact ids in editors: registered only while signed in.
 	const codeFeatures = new CodeFeatures(session, () => ({ ...config.codeFeatures, idFormat: config.idFormat }), log);
 	context.subscriptions.push(codeFeatures);
@@ -79,11 +77,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Perisk
 	const contactDeps = { session, view, panel, editors, idFormat: () => config.idFormat };
 	const actions = contactActions(contactDeps);
 	context.subscriptions.push(
-		panel,
-		vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, {
-			// A panel from before a reload comes back only for a signed-in user.
-			deserializeWebviewPanel: async (restored, state) => ((await tokens.get()) ? panel.restore(restored, state) : restored.dispose()),
-		}),
 		tokens.onDidChange((signedIn) => {
 			guard.reconsider();
 			session.setSignedIn(signedIn);
