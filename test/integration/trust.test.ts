@@ -40,17 +40,19 @@ describe('Trust: where the token may go', function () {
 		const settingsFile = path.join(folder, '.vscode', 'settings.json');
 		try {
 			const api = await signedInTo(double, { pageSize: 100 });
+			// Read once VS Code has the file's page size: any other settings change (one an earlier
+			// update still echoes) is not the file being read.
+			const pageSize = () => vscode.workspace.getConfiguration('periskope').get('pageSize');
 			const seen = new Promise<void>((resolve) => {
-				const sub = vscode.workspace.onDidChangeConfiguration((e) => {
-					if (e.affectsConfiguration('periskope.apiBaseUrl') || e.affectsConfiguration('periskope')) {
-						sub.dispose();
-						resolve();
-					}
+				const sub = vscode.workspace.onDidChangeConfiguration(() => {
+					if (pageSize() !== 7) return;
+					sub.dispose();
+					resolve();
 				});
 			});
 			fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
 			fs.writeFileSync(settingsFile, JSON.stringify({ 'periskope.apiBaseUrl': `${attacker.url}`, 'periskope.pageSize': 7 }));
-			await Promise.race([seen, new Promise((r) => setTimeout(r, 5000))]);
+			await Promise.race([seen, new Promise((r) => setTimeout(r, 15_000))]);
 			// VS Code read the file (the page size, a window setting, applies) but not the application-scoped URL.
 			assert.equal(vscode.workspace.getConfiguration('periskope').get('pageSize'), 7, 'the workspace file was read');
 			assert.equal(vscode.workspace.getConfiguration('periskope').get('apiBaseUrl'), double.url);
