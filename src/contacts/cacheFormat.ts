@@ -73,13 +73,14 @@ interface BodyMeta {
 
 /** Yields to the event loop between columns, so a save of 100,000 rows never blocks long. */
 export type Yield = () => Promise<void>;
-const setImmediateYield: Yield = () => new Promise((resolve) => setImmediate(resolve));
+/** One turn of the event loop: what a long decode or restore gives the extension host between batches. */
+export const nextTurn: Yield = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Rows may be read-only and shared with the store: encoding never changes them. */
 export async function encodeCache(
 	contacts: readonly Contact[],
 	meta: Pick<CacheHeader, 'account' | 'savedAt' | 'total' | 'complete'>,
-	yieldNow: Yield = setImmediateYield,
+	yieldNow: Yield = nextTurn,
 ): Promise<Buffer> {
 	const keys = columnKeys(contacts);
 	const columns: ColumnMeta[] = [];
@@ -141,7 +142,7 @@ export function decodeHeader(file: Buffer, account: string): { ok: true; header:
 }
 
 /** The whole file: header, checksum, decompression (bounded by the header's size) and every column. */
-export async function decodeCache(file: Buffer, account: string, yieldNow: Yield = setImmediateYield): Promise<DecodeResult> {
+export async function decodeCache(file: Buffer, account: string, yieldNow: Yield = nextTurn): Promise<DecodeResult> {
 	const head = decodeHeader(file, account);
 	if (!head.ok) return head;
 	const { header, bodyStart } = head;

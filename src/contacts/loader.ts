@@ -6,7 +6,7 @@ import { PeriskopeApiError } from '../api/errors';
 import { ContactPager } from '../api/paging';
 import { cancelledError } from '../api/retry';
 import { Emitter } from './emitter';
-import type { CacheContents } from './cacheFormat';
+import { nextTurn, type CacheContents } from './cacheFormat';
 import { SharedTask } from './sharedTask';
 import type { ContactStore } from './store';
 
@@ -17,7 +17,6 @@ export type LoadState =
 
 /** Cached rows ingested between two turns of the event loop. */
 const RESTORE_BATCH = 10_000;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface LoadProgress {
 	loaded: number;

@@ -4,27 +4,14 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Contact } from '../../src/api/types';
-import { groupKeysOf, GroupBy } from '../../src/contacts/grouping';
-import type { PeriskopeTestApi } from '../../src/testApi';
+import { groupKeysOf } from '../../src/contacts/grouping';
 import type { TreeNode } from '../../src/views/treeModel';
 import type { ApiDouble } from '../double/server';
-import { closeEditors, extensionApi, messageKeys, panelTabs, roots, signedInTo, signOutAndReset, startDouble, TOKEN, until } from './fixture';
+import { closeEditors, expectedCounts, groupCounts, extensionApi, messageKeys, panelTabs, roots, signedInTo, signOutAndReset, startDouble, TOKEN, until } from './fixture';
 import { screenshot, ui, waitFor } from './helpers';
 
 const TOTAL = 1200;
 const PAGE = 500;
-
-function expectedCounts(contacts: Contact[], by: GroupBy): Map<string, number> {
-	const counts = new Map<string, number>();
-	for (const c of contacts) for (const key of groupKeysOf(c, by)) counts.set(key, (counts.get(key) ?? 0) + 1);
-	return counts;
-}
-
-async function groupCounts(api: PeriskopeTestApi): Promise<Map<string, number>> {
-	const counts = new Map<string, number>();
-	for (const n of await roots(api)) if (n.kind === 'group') counts.set(n.group.key, n.group.count);
-	return counts;
-}
 
 /** The detail page once it shows `contactId` with its chats loaded, read from the browser's DOM. */
 function detailPage(contactId: string) {

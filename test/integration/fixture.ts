@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { Contact } from '../../src/api/types';
+import { groupKeysOf, type GroupBy } from '../../src/contacts/grouping';
 import type { PeriskopeTestApi } from '../../src/testApi';
 import type { TreeNode } from '../../src/views/treeModel';
 import { ApiDouble, startApiDouble, type ApiDoubleOptions } from '../double/server';
@@ -184,4 +186,18 @@ export async function revealWhenShown(api: PeriskopeTestApi, node: TreeNode, opt
 			});
 		}
 	}
+}
+
+/** Group key -> count, for the contacts given, as the tree groups them. */
+export function expectedCounts(contacts: readonly Contact[], by: GroupBy): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const c of contacts) for (const key of groupKeysOf(c, by)) counts.set(key, (counts.get(key) ?? 0) + 1);
+	return counts;
+}
+
+/** Group key -> count, as the tree's root shows them now. */
+export async function groupCounts(api: PeriskopeTestApi): Promise<Map<string, number>> {
+	const counts = new Map<string, number>();
+	for (const n of await roots(api)) if (n.kind === 'group') counts.set(n.group.key, n.group.count);
+	return counts;
 }

@@ -4,27 +4,14 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Contact } from '../../src/api/types';
-import { groupKeysOf, GroupBy } from '../../src/contacts/grouping';
+import type { GroupBy } from '../../src/contacts/grouping';
 import type { PeriskopeTestApi } from '../../src/testApi';
 import type { GroupNode, MessageNode, TreeNode } from '../../src/views/treeModel';
 import type { ApiDouble } from '../double/server';
-import { closeEditors, roots, signedInTo, signOutAndReset, startDouble, until, revealWhenShown } from './fixture';
+import { closeEditors, expectedCounts, groupCounts, roots, signedInTo, signOutAndReset, startDouble, until, revealWhenShown } from './fixture';
 import { screenshot, ui, waitFor } from './helpers';
 
 const TOTAL = 600;
-
-/** Group key -> count, for the contacts given, as the tree groups them. */
-function expectedCounts(contacts: readonly Contact[], by: GroupBy): Map<string, number> {
-	const counts = new Map<string, number>();
-	for (const c of contacts) for (const key of groupKeysOf(c, by)) counts.set(key, (counts.get(key) ?? 0) + 1);
-	return counts;
-}
-
-async function groupCounts(api: PeriskopeTestApi): Promise<Map<string, number>> {
-	const counts = new Map<string, number>();
-	for (const n of await roots(api)) if (n.kind === 'group') counts.set(n.group.key, n.group.count);
-	return counts;
-}
 
 async function message(api: PeriskopeTestApi, key: string): Promise<MessageNode | undefined> {
 	return (await roots(api)).find((n): n is MessageNode => n.kind === 'message' && n.key === key);
