@@ -12,13 +12,18 @@ export const UNLABELED_KEY = '\u0000unlabeled';
 const KNOWN_TYPES = ['user', 'business'];
 
 export function groupKeysOf(contact: Contact, by: GroupBy): string[] {
-	if (by === 'type') {
-		const type = typeof contact.contact_type === 'string' ? contact.contact_type.trim().toLowerCase() : '';
-		return [type || UNKNOWN_TYPE_KEY];
-	}
-	if (contact.labels.length === 0) return [UNLABELED_KEY];
-	if (contact.labels.length === 1) return [contact.labels[0].trim().toLowerCase() || UNLABELED_KEY];
-	return [...new Set(contact.labels.map((l) => l.trim().toLowerCase() || UNLABELED_KEY))];
+	return by === 'type' ? typeGroupKeys(contact.contact_type) : labelGroupKeys(contact.labels);
+}
+
+export function typeGroupKeys(contactType: string | null | undefined): string[] {
+	const type = typeof contactType === 'string' ? contactType.trim().toLowerCase() : '';
+	return [type || UNKNOWN_TYPE_KEY];
+}
+
+export function labelGroupKeys(labels: readonly string[]): string[] {
+	if (labels.length === 0) return [UNLABELED_KEY];
+	if (labels.length === 1) return [labels[0].trim().toLowerCase() || UNLABELED_KEY];
+	return [...new Set(labels.map((l) => l.trim().toLowerCase() || UNLABELED_KEY))];
 }
 
 /** The label shown for a group key; `seen` is a display name met for it (first casing wins). */

@@ -16,7 +16,7 @@ export type LoadState =
 	| { status: 'failed'; error: PeriskopeApiError };
 
 /** Cached rows ingested between two turns of the event loop. */
-const RESTORE_BATCH = 10_000;
+const RESTORE_BATCH = 25_000;
 
 export interface LoadProgress {
 	loaded: number;
@@ -116,11 +116,11 @@ export class ContactsLoader {
 		if (this.loadedOnce || this.store.size > 0 || this.restoring) return this.restoring ?? Promise.resolve();
 		const generation = this.generation.signal;
 		const restoring = (async () => {
-			const rows = contents.contacts;
+			const rows = contents.rows;
 			// In batches, with a turn of the event loop between: 100,000 rows never block the extension host for long.
-			for (let start = 0; start < rows.length && !generation.aborted; start += RESTORE_BATCH) {
-				this.store.ingest(rows.slice(start, start + RESTORE_BATCH), 'cache');
-				if (start + RESTORE_BATCH < rows.length) await yieldNow();
+			for (let start = 0; start < rows.count && !generation.aborted; start += RESTORE_BATCH) {
+				this.store.adoptCached(rows, start, Math.min(rows.count, start + RESTORE_BATCH));
+				if (start + RESTORE_BATCH < rows.count) await yieldNow();
 			}
 			if (generation.aborted) return;
 			this.store.total = contents.header.total >= 0 ? contents.header.total : undefined;

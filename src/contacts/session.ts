@@ -180,13 +180,13 @@ export class ContactsSession {
 			return;
 		}
 		if (read.status === 'none') return;
-		const { header, contacts } = read.contents;
+		const { header, rows } = read.contents;
 		await this.loader.restore(read.contents);
 		if (generation !== this.generation) return;
 		const now = this.now();
 		const age = Math.max(0, now - header.savedAt);
 		cache.log(
-			`Restored ${contacts.length.toLocaleString('en-US')} contacts from the cache (saved ${formatAge(age)} ago, ${Math.round(read.bytes / 1024)} KB, ${Math.round(performance.now() - started)} ms).`,
+			`Restored ${rows.count.toLocaleString('en-US')} contacts from the cache (saved ${formatAge(age)} ago, ${Math.round(read.bytes / 1024)} KB, ${Math.round(performance.now() - started)} ms).`,
 		);
 		const fresh = header.complete && this.current.cacheMaxAgeMs > 0 && age < this.current.cacheMaxAgeMs;
 		if (!fresh) void this.loader.revalidate();

@@ -4,10 +4,14 @@
 // contacts, never the whole store: a new contact is an append to its groups, a changed one a
 // binary search and a shift within a block of at most 1,024 in each group it leaves or joins
 // (RowList), and the search index takes both in slices in the background (SearchIndex). Removed
-// contacts leave holes in the rows, renumbered away once they outnumber the contacts.
+// contacts leave holes in the rows, renumbered away once they outnumber the contacts. Contacts
+// restored from the persistent cache join as the file's columns (id, type and labels are all a
+// restore needs) and each becomes a row object when first read (adoptCached).
 import type { Contact } from '../api/types';
+import type { CachedRows } from './cachedRows';
 import { Emitter } from './emitter';
-import { compareGroupKeys, GroupBy, groupKeysOf, groupLabel } from './grouping';
+import { IdMap } from './idMap';
+import { compareGroupKeys, GroupBy, groupKeysOf, groupLabel, labelGroupKeys, typeGroupKeys } from './grouping';
 import { RowList } from './rowList';
 import { IndexStats, SearchIndex, SearchIndexOptions } from './searchIndex';
 
@@ -47,16 +51,24 @@ class Grouping {
 
 	constructor(readonly by: GroupBy) {}
 
-	add(contact: Contact, row: number, keys: readonly string[]): void {
-		for (const key of keys) {
-			let rows = this.members.get(key);
-			if (!rows) {
-				rows = new RowList();
-				this.members.set(key, rows);
-				this.names.set(key, this.displayFor(contact, key));
-			}
-			rows.add(row);
+	/** `contact`: the row's type and labels, for the name of a group it is the first in. */
+	add(contact: Pick<Contact, 'contact_type' | 'labels'>, row: number, keys: readonly string[]): void {
+		for (const key of keys) this.listOf(contact, key).add(row);
+	}
+
+	/** The members of the groups `keys`, created (and named after `contact`) where missing. */
+	listsOf(contact: Pick<Contact, 'contact_type' | 'labels'>, keys: readonly string[]): RowList[] {
+		return keys.map((key) => this.listOf(contact, key));
+	}
+
+	private listOf(contact: Pick<Contact, 'contact_type' | 'labels'>, key: string): RowList {
+		let rows = this.members.get(key);
+		if (!rows) {
+			rows = new RowList();
+			this.members.set(key, rows);
+			this.names.set(key, this.displayFor(contact, key));
 		}
+		return rows;
 	}
 
 	remove(row: number, keys: readonly string[]): void {
@@ -78,7 +90,7 @@ class Grouping {
 		this.add(contact, row, after.filter((k) => !before.includes(k)));
 	}
 
-	private displayFor(contact: Contact, key: string): string {
+	private displayFor(contact: Pick<Contact, 'contact_type' | 'labels'>, key: string): string {
 		if (this.by === 'label') return contact.labels.find((l) => l.trim().toLowerCase() === key)?.trim() ?? key;
 		return contact.contact_type?.trim() ?? key;
 	}
@@ -87,8 +99,13 @@ class Grouping {
 export class ContactStore {
 	/** Id -> row. */
 	private readonly byId = new IdMap();
-	/** Row -> contact; undefined where a contact was removed (a hole, until compactRows). */
+	/**
+	 * Row -> contact; undefined where a contact was removed (a hole, until compactRows); NOT_READ
+	 * for a cached row not built yet (read rows through at()).
+	 */
 	private rows: (Contact | undefined)[] = [];
+	/** The cache's columns behind the NOT_READ rows: row `base + i` is `source.contact(i)`. */
+	private unread: { source: CachedRows; base: number; left: number; labels: Map<readonly string[], string[]> } | undefined;
 	private holes = 0;
 	/** 1 for a row only known from the cache: no page of this load has delivered it yet. */
 	private fromCache = new Uint8Array(0);
@@ -114,7 +131,7 @@ export class ContactStore {
 				get count() {
 					return rows().length;
 				},
-				row: (row) => this.rows[row],
+				row: (row) => this.at(row),
 			},
 			options,
 		);
@@ -136,7 +153,80 @@ export class ContactStore {
 
 	get(id: string): Contact | undefined {
 		const row = this.byId.get(id);
-		return row === undefined ? undefined : this.rows[row];
+		return row === undefined ? undefined : this.at(row);
+	}
+
+	/** The contact of a row, built from the cache's columns if it was not read yet. */
+	private at(row: number): Contact | undefined {
+		const contact = this.rows[row];
+		return contact === NOT_READ ? this.read(row) : contact;
+	}
+
+	private read(row: number): Contact {
+		const unread = this.unread!;
+		const contact = this.compact(unread.source.contact(row - unread.base), unread.labels);
+		this.rows[row] = contact;
+		// Every row built: the columns' memory goes.
+		if (--unread.left === 0) this.unread = undefined;
+		return contact;
+	}
+
+	/** Builds every row not read yet (before rows are renumbered, or all are needed). */
+	private readAll(): void {
+		const unread = this.unread;
+		if (!unread) return;
+		const end = unread.base + unread.source.count;
+		for (let row = unread.base; row < end && this.unread; row++) if (this.rows[row] === NOT_READ) this.read(row);
+	}
+
+	/**
+	 * Adds rows `start` to `end` of a cache file (call in order, from 0, on a store that holds no
+	 * page yet): ids, groups and counts at once, each row object when first read. A repeated id
+	 * keeps its first row, like a cached row never replaces one the store has.
+	 */
+	adoptCached(source: CachedRows, start: number, end: number): void {
+		if (start === 0 && !this.unread) {
+			this.unread = { source, base: this.rows.length, left: 0, labels: new Map() };
+			this.byId.reserve(source.count);
+		}
+		const unread = this.unread;
+		if (!unread || unread.source !== source || this.rows.length !== unread.base + start) {
+			// Not in order (never done by the loader): the plain way.
+			const rows: Contact[] = [];
+			for (let i = start; i < end; i++) rows.push(source.contact(i));
+			this.ingest(rows, 'cache');
+			return;
+		}
+		const { type, label } = this.groupings;
+		// The groups of each distinct type and label set (the file shares one array per set), looked
+		// up once per batch (nothing leaves a group during one).
+		const byType = new Map<string | null, RowList[]>();
+		const byLabels = new Map<readonly string[], RowList[]>();
+		let added = 0;
+		for (let i = start; i < end; i++) {
+			const row = this.rows.length;
+			if (this.byId.add(source.id(i), row) !== undefined) {
+				this.rows.push(undefined);
+				this.holes++;
+				continue;
+			}
+			this.rows.push(NOT_READ);
+			this.markRow(row, 1);
+			unread.left++;
+			added++;
+			const contactType = source.type(i);
+			const labels = source.labels(i);
+			let typeLists = byType.get(contactType);
+			if (typeLists === undefined) byType.set(contactType, (typeLists = type.listsOf({ contact_type: contactType, labels: [] }, this.typeKeysOf(contactType))));
+			let labelLists = byLabels.get(labels);
+			if (labelLists === undefined) byLabels.set(labels, (labelLists = label.listsOf({ contact_type: contactType, labels: labels as string[] }, labelGroupKeys(labels))));
+			for (let k = 0; k < typeLists.length; k++) typeLists[k]!.add(row);
+			for (let k = 0; k < labelLists.length; k++) labelLists[k]!.add(row);
+		}
+		if (unread.left === 0) this.unread = undefined;
+		// The search index starts on them once all are in: its slices would only lengthen the restore.
+		if (end >= source.count) this.index.grew();
+		if (added) this.changed.fire({ added, updated: 0, unchanged: 0, cleared: false, fresh: added });
 	}
 
 	/**
@@ -153,15 +243,15 @@ export class ContactStore {
 		const { type, label } = this.groupings;
 		const cached = source === 'cache' ? 1 : 0;
 		// Cached rows share one labels array per label set (the file's dictionary): look each up once.
-		const sharedLabels = source === 'cache' ? new Map<string[], string[]>() : undefined;
+		const sharedLabels = source === 'cache' ? new Map<readonly string[], string[]>() : undefined;
 		for (const raw of page) {
 			const contact = this.compact(raw, sharedLabels);
 			const id = contact.contact_id;
-			const row = this.byId.get(id);
+			const next = this.rows.length;
+			// One lookup: the row of a contact seen before, or this new one's.
+			const row = this.byId.add(id, next);
 			if (row === undefined) {
-				const next = this.rows.length;
 				this.rows.push(contact);
-				this.byId.set(id, next);
 				this.markRow(next, cached);
 				type.add(contact, next, this.typeKeys(contact));
 				label.add(contact, next, this.labelKeys(contact));
@@ -174,7 +264,7 @@ export class ContactStore {
 				unchanged++;
 				continue;
 			}
-			const previous = this.rows[row]!;
+			const previous = this.at(row)!;
 			this.rows[row] = contact;
 			const wasCached = this.fromCache[row] === 1;
 			if (wasCached && !cached) {
@@ -209,8 +299,8 @@ export class ContactStore {
 		if (this.cachedRows === 0) return 0;
 		const ids: string[] = [];
 		for (let row = 0; row < this.rows.length; row++) {
-			const contact = this.rows[row];
-			if (contact !== undefined && this.fromCache[row] === 1) ids.push(contact.contact_id);
+			const contact = this.fromCache[row] === 1 ? this.at(row) : undefined;
+			if (contact !== undefined) ids.push(contact.contact_id);
 		}
 		return this.remove(ids);
 	}
@@ -240,7 +330,7 @@ export class ContactStore {
 	 */
 	applyFields(id: string, fields: Partial<Pick<Contact, 'contact_name' | 'is_internal' | 'labels'>>): Contact | undefined {
 		const row = this.byId.get(id);
-		const before = row === undefined ? undefined : this.rows[row];
+		const before = row === undefined ? undefined : this.at(row);
 		if (row === undefined || before === undefined) return undefined;
 		// An edit is not a page: a cached row stays to be revalidated by the next load.
 		const cached = this.fromCache[row] === 1;
@@ -260,7 +350,7 @@ export class ContactStore {
 		for (const id of ids) {
 			const row = this.byId.get(id);
 			if (row === undefined) continue;
-			const contact = this.rows[row]!;
+			const contact = this.at(row)!;
 			type.remove(row, this.typeKeys(contact));
 			label.remove(row, this.labelKeys(contact));
 			this.index.removed(row);
@@ -277,6 +367,7 @@ export class ContactStore {
 
 	/** Renumbers rows without the holes removals left (order kept): when holes outnumber contacts. */
 	private compactRows(): void {
+		this.readAll();
 		const count = this.rows.length;
 		const prefix = new Int32Array(count + 1);
 		let next = 0;
@@ -299,10 +390,14 @@ export class ContactStore {
 
 	/** Group keys per distinct type string and per shared label set: an org has few of either. */
 	private typeKeys(contact: Contact): string[] {
-		let keys = this.typeKeyCache.get(contact.contact_type);
+		return this.typeKeysOf(contact.contact_type);
+	}
+
+	private typeKeysOf(contactType: string | null): string[] {
+		let keys = this.typeKeyCache.get(contactType);
 		if (keys === undefined) {
-			keys = groupKeysOf(contact, 'type');
-			if (this.typeKeyCache.size < 10_000) this.typeKeyCache.set(contact.contact_type, keys);
+			keys = typeGroupKeys(contactType);
+			if (this.typeKeyCache.size < 10_000) this.typeKeyCache.set(contactType, keys);
 		}
 		return keys;
 	}
@@ -323,7 +418,7 @@ export class ContactStore {
 	 * (long, and it expires) and label_ids are left to the single-contact read the detail panel
 	 * makes, and repeated strings are shared: at 100,000 contacts this halves the memory.
 	 */
-	private compact(c: Contact, sharedLabels?: Map<string[], string[]>): Contact {
+	private compact(c: Contact, sharedLabels?: Map<readonly string[], string[]>): Contact {
 		// Rows in a page mostly share the org id and often the type: compare with the row
 		// before first, a cheap string compare instead of a hash lookup.
 		const before = this.lastRow;
@@ -373,6 +468,7 @@ export class ContactStore {
 	clear(): void {
 		this.byId.clear();
 		this.rows = [];
+		this.unread = undefined;
 		this.holes = 0;
 		this.fromCache = new Uint8Array(0);
 		this.cachedRows = 0;
@@ -403,7 +499,7 @@ export class ContactStore {
 		if (!rows) return [];
 		const slice = rows.slice(start, end);
 		const out: Contact[] = new Array(slice.length);
-		for (let i = 0; i < slice.length; i++) out[i] = this.rows[slice[i]]!;
+		for (let i = 0; i < slice.length; i++) out[i] = this.at(slice[i])!;
 		return out;
 	}
 
@@ -415,7 +511,7 @@ export class ContactStore {
 	first(limit: number): Contact[] {
 		const out: Contact[] = [];
 		for (let row = 0; row < this.rows.length && out.length < limit; row++) {
-			const contact = this.rows[row];
+			const contact = this.at(row);
 			if (contact !== undefined) out.push(contact);
 		}
 		return out;
@@ -436,7 +532,7 @@ export class ContactStore {
 	 * indexed first.
 	 */
 	search(query: string, limit = 50): Contact[] {
-		return this.index.search(query, limit).map((row) => this.rows[row]!);
+		return this.index.search(query, limit).map((row) => this.at(row)!);
 	}
 
 	/**
@@ -447,7 +543,10 @@ export class ContactStore {
 		const marks = this.index.matchAll(query, this.rows.length);
 		if (!marks) return [];
 		const out: Contact[] = [];
-		for (let row = 0; row < marks.length; row++) if (marks[row] === 1 && this.rows[row] !== undefined) out.push(this.rows[row]!);
+		for (let row = 0; row < marks.length; row++) {
+			const contact = marks[row] === 1 ? this.at(row) : undefined;
+			if (contact !== undefined) out.push(contact);
+		}
 		return out;
 	}
 
@@ -468,68 +567,8 @@ export class ContactStore {
 }
 
 const NO_LABELS = Object.freeze([]) as unknown as string[];
-
-const SHARDS = 32;
-
-/**
- * Shard of each of the 1,024 top hash values. Shard k gets a share proportional to 2^(k/32): the
- * shards reach the sizes where a Map doubles at different totals, so about one of them rehashes
- * every 2% of growth, never all at once (equal shards would all double in the same page).
- */
-const SHARD_OF = (() => {
-	const weights = Array.from({ length: SHARDS }, (_, k) => 2 ** (k / SHARDS));
-	const total = weights.reduce((a, b) => a + b, 0);
-	const table = new Uint8Array(1024);
-	let k = 0;
-	let edge = (weights[0] / total) * 1024;
-	for (let i = 0; i < 1024; i++) {
-		while (i >= edge && k < SHARDS - 1) edge += (weights[++k] / total) * 1024;
-		table[i] = k;
-	}
-	return table;
-})();
-
-class IdMap {
-	private readonly shards = Array.from({ length: SHARDS }, () => new Map<string, number>());
-	private count = 0;
-
-	get size(): number {
-		return this.count;
-	}
-
-	get(id: string): number | undefined {
-		return this.shard(id).get(id);
-	}
-
-	set(id: string, row: number): void {
-		const shard = this.shard(id);
-		const before = shard.size;
-		shard.set(id, row);
-		this.count += shard.size - before;
-	}
-
-	delete(id: string): boolean {
-		const gone = this.shard(id).delete(id);
-		if (gone) this.count--;
-		return gone;
-	}
-
-	clear(): void {
-		for (const shard of this.shards) shard.clear();
-		this.count = 0;
-	}
-
-	renumber(prefix: Int32Array): void {
-		for (const shard of this.shards) for (const [id, row] of shard) shard.set(id, prefix[row]);
-	}
-
-	private shard(id: string): Map<string, number> {
-		// FNV-1a over the last 13 characters: the varying digits of a number before "@c.us".
-		let h = 0x811c9dc5;
-		for (let i = Math.max(0, id.length - 13); i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-		return this.shards[SHARD_OF[h >>> 22]];
-	}
-}
+/** The placeholder of a cached row not built yet: never handed out (see at()). */
+const NOT_READ = Object.freeze({ contact_id: '', labels: NO_LABELS }) as unknown as Contact;
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 	if (a === b) return true;

@@ -1,6 +1,7 @@
 // Small hand-made contacts for unit tests of src/contacts, and an assertion the API tests share.
 import assert from 'node:assert/strict';
 import { PeriskopeApiError } from '../../src/api/errors';
+import type { CachedRows } from '../../src/contacts/cachedRows';
 import type { Contact } from '../../src/api/types';
 
 export function contact(id: string, fields: Partial<Contact> = {}): Contact {
@@ -31,4 +32,9 @@ export async function rejectsWithApiError(promise: Promise<unknown>): Promise<Pe
 		return e;
 	}
 	assert.fail('expected a rejection');
+}
+
+/** Every row of a cache file, built (the store builds them one at a time, when read). */
+export function builtRows(rows: CachedRows): Contact[] {
+	return Array.from({ length: rows.count }, (_, row) => rows.contact(row));
 }

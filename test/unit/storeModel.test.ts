@@ -8,10 +8,11 @@ import type { Contact } from '../../src/api/types';
 import { bareNumber } from '../../src/contacts/format';
 import { compareGroupKeys, GroupBy, groupKeysOf, groupLabel } from '../../src/contacts/grouping';
 import { fold, foldQuery } from '../../src/contacts/searchIndex';
+import { decodeCache, encodeCache } from '../../src/contacts/cacheFormat';
 import { ContactStore, ContactStoreOptions, type RowSource } from '../../src/contacts/store';
 import { mulberry32 } from '../double/generator';
 import { FakeScheduler } from './fakeScheduler';
-import { contact } from './fixtures';
+import { builtRows, contact } from './fixtures';
 
 // ---------------------------------------------------------------------------------------------
 // the model: a Map and plain loops
@@ -239,9 +240,19 @@ function checkAgainst(store: ContactStore, model: Model, rng: () => number, wher
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
+/** Seeds that start from a cache file (rows adopted as columns, built when read) instead of an empty store. */
+const RESTORED_SEEDS = [21, 22, 23, 24, 25, 26, 27, 28];
+
 describe('store and search index against a model (seeded)', () => {
 	for (const seed of SEEDS) {
-		it(`seed ${seed}: random ingests, changes, removals and slices agree with the model`, () => {
+		it(`seed ${seed}: random ingests, changes, removals and slices agree with the model`, () => runSeed(seed, false));
+	}
+	for (const seed of RESTORED_SEEDS) {
+		it(`seed ${seed}: from a restored cache file (repeated ids, random batches), then the same random steps`, () => runSeed(seed, true));
+	}
+
+	async function runSeed(seed: number, restored: boolean): Promise<void> {
+		{
 			const rng = mulberry32(seed);
 			const gen = randomContacts(rng);
 			const scheduler = new FakeScheduler(1);
@@ -255,6 +266,22 @@ describe('store and search index against a model (seeded)', () => {
 			const store = new ContactStore(options);
 			const model = new Model();
 			const pool = 40 + Math.floor(rng() * 80);
+			if (restored) {
+				// A cache file of store rows, some ids twice, adopted in batches of random sizes.
+				const rows = Array.from({ length: Math.floor(rng() * 2 * pool) }, () => gen.make(gen.id(pool)));
+				const file = await encodeCache(rows, { account: 'a', savedAt: 1, total: -1, complete: false });
+				const decoded = await decodeCache(file, 'a');
+				assert.ok(decoded.ok, decoded.ok ? '' : decoded.reason);
+				const cached = decoded.contents.rows;
+				for (let start = 0; start < cached.count; ) {
+					const end = Math.min(cached.count, start + 1 + Math.floor(rng() * 20));
+					store.adoptCached(cached, start, end);
+					start = end;
+				}
+				model.ingest(builtRows(cached), 'cache');
+				assert.equal(store.unrevalidated, model.cachedCount, `seed ${seed} restored: rows only known from the cache`);
+				checkAgainst(store, model, rng, `seed ${seed} restored`);
+			}
 			for (let step = 0; step < 120; step++) {
 				const where = `seed ${seed} step ${step}`;
 				const r = rng();
@@ -310,7 +337,7 @@ describe('store and search index against a model (seeded)', () => {
 				assert.deepEqual(store.search(q, 10).map((c) => c.contact_id), model.search(q, 10), `seed ${seed} end: search ${JSON.stringify(q)}`);
 			}
 			store.dispose();
-		});
+		}
 	}
 
 	it('reclaims dead entries: after many changes and removals the index holds about one entry per contact', () => {
