@@ -23,7 +23,8 @@
 // Work happens in jobs cut into units of work (fold 128 rows; join a segment's text), run in
 // slices by a scheduler (setImmediate by default) after each change: a slice stops once it has used
 // its budget (6 ms). A segment is searchable as soon as its text is (a query sweeps it, like a plain
-// index); sorting its starts (two units) comes after all rows are searchable, so during a load the
+// index); sorting its starts (in steps: finding them, then radix passes of about 1,024 positions
+// each, words then digits) comes after all rows are searchable, so during a load the
 // background spends its time where search needs it. The background builds full ranges only;
 // prepare() (a search is opening) has it do the partial last range too. search() first finishes
 // what is queued as text (normally at most that partial range), so it is always complete and never
@@ -236,9 +237,9 @@ export class SearchIndex {
 	private freeIds: number[] = [];
 	private ranges: Range[] = [];
 	private deltas: Unit[] = [];
-	/** Segments not sorted yet, oldest first, and the positions of the one being sorted. */
+	/** Segments not sorted yet, oldest first, and where the sort of the first one is. */
 	private unsorted: Segment[] = [];
-	private sorting: { seg: Segment; digits: number[] } | undefined;
+	private sorting: SegmentSort | undefined;
 	/** Rows below this went into a range (or were looked at and found removed). */
 	private tailStart = 0;
 	private pending: number[] = [];
@@ -258,6 +259,8 @@ export class SearchIndex {
 	private readonly sliceMs: number;
 	private readonly rangeRows: number;
 	private readonly foldBatch: number;
+	/** When the running slice should end (a fold checks it every FOLD_CHECK rows); Infinity outside a slice. */
+	private deadline = Infinity;
 	private readonly compactMinDead: number;
 	private readonly maxDeltas: number;
 
@@ -387,18 +390,24 @@ export class SearchIndex {
 
 	/**
 	 * Does queued work for about `budgetMs` (it stops after the unit of work that reaches it:
-	 * folding 128 contacts, joining a segment's text, or one of the two steps sorting a segment of
-	 * at most 2,048). True when nothing is left.
+	 * folding 128 contacts, joining a segment's text, or a step of sorting a segment: finding its
+	 * starts, or a radix pass over about 1,024 of them; a fold also stops at the deadline). True when
+	 * nothing is left.
 	 */
 	indexSome(budgetMs: number): boolean {
 		const clock = this.scheduler;
 		const started = clock.now();
-		for (;;) {
-			if (!this.unitOfWork(true, this.eager)) {
-				this.eager = false;
-				return true;
+		this.deadline = started + budgetMs;
+		try {
+			for (;;) {
+				if (!this.unitOfWork(true, this.eager)) {
+					this.eager = false;
+					return true;
+				}
+				if (clock.now() - started >= budgetMs) return !this.hasWork();
 			}
-			if (clock.now() - started >= budgetMs) return !this.hasWork();
+		} finally {
+			this.deadline = Infinity;
 		}
 	}
 
@@ -430,18 +439,35 @@ export class SearchIndex {
 		this.kick();
 	}
 
-	/** Sorts the oldest unsorted segment, in two units (words; digits and signatures). */
+	/**
+	 * One step of sorting the oldest unsorted segment: finding its starts, a radix pass over about
+	 * SORT_STEP of them (words, then digits), or putting a finished list in place. Even run cold,
+	 * before the JIT has compiled it, a step stays short (a whole segment at once took 20-30 ms).
+	 */
 	private sortSome(): boolean {
 		while (this.unsorted.length > 0 && this.unsorted[0].unit.dropped) this.unsorted.shift();
 		const seg = this.unsorted[0];
 		if (!seg) return false;
 		if (this.sorting?.seg !== seg) {
-			this.sorting = { seg, digits: sortWords(seg) };
-		} else {
-			sortDigits(seg, this.sorting.digits);
-			this.sorting = undefined;
-			this.unsorted.shift();
+			this.sorting = startSort(seg);
+			return true;
 		}
+		const sorting = this.sorting;
+		if (!sorting.sort.step(SORT_STEP)) return true;
+		if (sorting.digits !== undefined) {
+			// Words are searchable from here; the digits' sort follows.
+			seg.heads = sorting.heads;
+			seg.words = sorting.sort.result();
+			sorting.sort = new StepSort(seg.text, sorting.digits, seg.wide);
+			sorting.digits = undefined;
+			return true;
+		}
+		const digits = sorting.sort.result();
+		// A directory only pays where there are many digits (numbers); else a plain binary search.
+		seg.digitDirectory = digits.length >= 256 ? directory(seg.text, digits) : undefined;
+		seg.digits = digits;
+		this.sorting = undefined;
+		this.unsorted.shift();
 		return true;
 	}
 
@@ -540,10 +566,19 @@ export class SearchIndex {
 		this.commit(job);
 	}
 
+	/**
+	 * Where a fold of foldBatch rows stops early: the slice's deadline passed (code not compiled
+	 * yet, or rows being built from the cache's columns, make a batch several times slower).
+	 */
+	private foldEnd(next: number, end: number, at: number): number {
+		return at > next && (at - next) % FOLD_CHECK === 0 && this.scheduler.now() > this.deadline ? at : end;
+	}
+
 	private foldList(job: Job): void {
 		const list = job.list!;
-		const end = Math.min(list.length, job.next + this.foldBatch);
+		let end = Math.min(list.length, job.next + this.foldBatch);
 		for (let i = job.next; i < end; i++) {
+			if ((end = this.foldEnd(job.next, end, i)) === i) break;
 			const row = list[i];
 			if (this.rowSeg[row] !== PENDING) continue;
 			const contact = this.source.row(row);
@@ -554,9 +589,10 @@ export class SearchIndex {
 	}
 
 	private foldRange(job: Job): void {
-		const end = Math.min(job.hi, job.next + this.foldBatch);
+		let end = Math.min(job.hi, job.next + this.foldBatch);
 		const old = job.replaces?.unit;
 		for (let row = job.next; row < end; row++) {
+			if ((end = this.foldEnd(job.next, end, row)) === row) break;
 			const state = row < this.tailStart ? this.rowSeg[row] : NONE;
 			if (state === NONE && row < this.tailStart) continue; // removed
 			// Live in the range's own unit: reuse its text instead of folding again.
@@ -906,7 +942,22 @@ function textSegment(part: Part, wide: boolean): Segment {
  * Sorting, unit 1: finds where names, words and fields start and every DIGIT_STEP-th digit of
  * each digit run; sorts the starts (and sets the heads signature). Returns the digit positions.
  */
-function sortWords(seg: Segment): number[] {
+/** Where a segment's sort is: its words' (then its digits') radix sort in steps. */
+interface SegmentSort {
+	seg: Segment;
+	heads: Uint32Array;
+	sort: StepSort;
+	/** The digit positions, while the words are being sorted. */
+	digits: number[] | undefined;
+}
+
+/** Positions keyed by one step of a segment's sort. */
+const SORT_STEP = 1024;
+/** Rows a fold does between looks at the clock. */
+const FOLD_CHECK = 16;
+
+/** Sorting, step 1: where names, words, fields and sampled digits start. */
+function startSort(seg: Segment): SegmentSort {
 	const { text, starts, wide } = seg;
 	const names: number[] = [];
 	const words: number[] = [];
@@ -929,17 +980,7 @@ function sortWords(seg: Segment): number[] {
 			prev = c;
 		}
 	}
-	seg.heads = headSignature(text, names, words);
-	seg.words = sorted(text, words.concat(names), wide);
-	return digits;
-}
-
-/** Sorting, unit 2: the sampled digits sorted, with their directory. */
-function sortDigits(seg: Segment, positions: number[]): void {
-	const digits = sorted(seg.text, positions, seg.wide);
-	// A directory only pays where there are many digits (numbers); else a plain binary search.
-	seg.digitDirectory = digits.length >= 256 ? directory(seg.text, digits) : undefined;
-	seg.digits = digits;
+	return { seg, heads: headSignature(text, names, words), sort: new StepSort(text, words.concat(names), wide), digits };
 }
 
 /** Bits of a segment's pair signature (2 KB): few enough pairs set that a missing one usually shows. */
@@ -1028,37 +1069,65 @@ const INDEX_BITS = 2 ** 21;
 const INDEX_SCALE = 1 / INDEX_BITS;
 
 /** Positions sorted by the field text from each. */
-function sorted(text: string, pos: number[], wide: boolean): Positions {
-	const order = sortOrder(text, pos, wide);
-	const out = text.length > 0xffff ? new Int32Array(pos.length) : new Uint16Array(pos.length);
-	for (let i = 0; i < order.length; i++) out[i] = pos[order[i]];
-	return out;
-}
-
 /**
- * The permutation that sorts positions by the first MAX_KEY characters of the field from each,
- * in code unit order: a most-significant-first radix sort, 4 one-byte (or 2 two-byte) characters
- * at a time packed with the element's index into one double, each pass a native typed-array sort.
+ * Sorts positions by the first MAX_KEY characters of the field from each, in code unit order: a
+ * most-significant-first radix sort, 4 one-byte (or 2 two-byte) characters at a time packed with
+ * the element's index into one double, each pass a native typed-array sort. The passes wait in a
+ * list (a run of ties goes on to the next window as a pass of its own), so the sort can stop
+ * between any two and go on in a later slice.
  */
-function sortOrder(text: string, pos: number[], wide: boolean): Int32Array {
-	const n = pos.length;
-	const order = new Int32Array(n);
-	for (let i = 0; i < n; i++) order[i] = i;
-	if (n >= INDEX_BITS) {
-		// Never in practice (2 million starts in 2,048 contacts): sort by comparison.
-		const all = Array.from(order).sort((a, b) => compareFields(text, pos[a], pos[b]));
-		order.set(all);
-		return order;
+class StepSort {
+	private readonly order: Int32Array;
+	/** Passes to do: lo, hi, depth. */
+	private readonly passes: number[] = [];
+	private readonly width: number;
+	private readonly base: number;
+
+	constructor(
+		private readonly text: string,
+		private readonly pos: number[],
+		wide: boolean,
+	) {
+		const n = pos.length;
+		this.order = new Int32Array(n);
+		for (let i = 0; i < n; i++) this.order[i] = i;
+		this.width = wide ? 2 : 4;
+		this.base = wide ? 65536 : 256;
+		if (n >= INDEX_BITS) {
+			// Never in practice (2 million starts in 2,048 contacts): sort by comparison, at once.
+			const all = Array.from(this.order).sort((a, b) => compareFields(text, pos[a], pos[b]));
+			this.order.set(all);
+		} else if (n > 1) this.passes.push(0, n, 0);
 	}
-	sortPass(text, pos, order, 0, n, 0, wide ? 2 : 4, wide ? 65536 : 256);
-	return order;
+
+	/** Runs passes until about `work` positions were keyed (at least one pass); true when sorted. */
+	step(work: number): boolean {
+		let done = 0;
+		while (this.passes.length > 0 && done < work) {
+			const depth = this.passes.pop()!;
+			const hi = this.passes.pop()!;
+			const lo = this.passes.pop()!;
+			sortPass(this.text, this.pos, this.order, lo, hi, depth, this.width, this.base, this.passes);
+			done += hi - lo;
+		}
+		return this.passes.length === 0;
+	}
+
+	/** The sorted positions (once step() said so). */
+	result(): Positions {
+		const { pos, order } = this;
+		const out = this.text.length > 0xffff ? new Int32Array(pos.length) : new Uint16Array(pos.length);
+		for (let i = 0; i < order.length; i++) out[i] = pos[order[i]];
+		return out;
+	}
 }
 
 /** Scratch for sortPass, reused: a build sorts thousands of small runs. */
 let scratchKeys = new Float64Array(4096);
 let scratchOrder = new Int32Array(4096);
 
-function sortPass(text: string, pos: number[], order: Int32Array, lo: number, hi: number, depth: number, width: number, base: number): void {
+/** One radix pass over order[lo, hi) at window `depth`; the runs of ties to sort further go on `passes`. */
+function sortPass(text: string, pos: number[], order: Int32Array, lo: number, hi: number, depth: number, width: number, base: number, passes: number[]): void {
 	const n = hi - lo;
 	const skip = depth * width;
 	if (n <= 12) {
@@ -1096,17 +1165,14 @@ function sortPass(text: string, pos: number[], order: Int32Array, lo: number, hi
 		order[lo + k] = before[v - Math.floor(v * INDEX_SCALE) * INDEX_BITS];
 	}
 	if (skip + width >= MAX_KEY) return;
-	// Ties whose last character is not the end go on to the next window. (Read the run bounds
-	// first: the recursion reuses the scratch keys.)
-	const runs: number[] = [];
+	// Ties whose last character is not the end go on to the next window.
 	for (let i = 0; i < n; ) {
 		const key = Math.floor(keys[i] * INDEX_SCALE);
 		let j = i + 1;
 		while (j < n && Math.floor(keys[j] * INDEX_SCALE) === key) j++;
-		if (j - i > 1 && key % base !== 0) runs.push(lo + i, lo + j);
+		if (j - i > 1 && key % base !== 0) passes.push(lo + i, lo + j, depth + 1);
 		i = j;
 	}
-	for (let r = 0; r < runs.length; r += 2) sortPass(text, pos, order, runs[r], runs[r + 1], depth + 1, width, base);
 }
 
 /** Sorts a small run by comparing its fields from `skip` (where they are known to be equal so far). */

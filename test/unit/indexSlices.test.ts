@@ -89,6 +89,30 @@ describe('search index slices (fake clock)', () => {
 		assert.equal(store.search('new', 5000).length, 2000);
 	});
 
+	it('a fold of slow rows (code not compiled yet, rows built from the cache) stops mid-batch at the deadline', () => {
+		const scheduler = new FakeScheduler(TICK);
+		const store = new ContactStore({ scheduler, sliceMs: SLICE_MS });
+		const slow = 1; // ms a row: a batch of 128 would be a 128 ms slice
+		const rows = Array.from({ length: 2048 }, (_, i) => {
+			const c = contact(`92${String(i).padStart(10, '0')}`, { contact_name: `Slow ${i}` });
+			Object.defineProperty(c, 'contact_name', {
+				get: () => {
+					scheduler.time += slow;
+					return `Slow ${i}`;
+				},
+				enumerable: true,
+			});
+			return c;
+		});
+		store.ingest(rows);
+		const lengths = runSlices(scheduler);
+		// The budget, then at most the 16 rows until the fold next looks at the clock, and the reads.
+		const bound = SLICE_MS + 16 * slow + 20 * TICK;
+		assert.ok(Math.max(...lengths) <= bound, `longest slice ${Math.max(...lengths).toFixed(2)} ms (bound ${bound})`);
+		assert.equal(store.search('slow 2047', 5).length, 1);
+		assert.equal(store.indexStats.pending, 0);
+	});
+
 	it('answers correctly in the middle of a build, and a slice does at most its budget of units', () => {
 		const rng = mulberry32(7);
 		const scheduler = new FakeScheduler(1); // every clock read is 1 ms: a slice of 5 ms is 5 units
@@ -101,7 +125,8 @@ describe('search index slices (fake clock)', () => {
 		for (let k = 0; k < 3; k++) {
 			const reads = scheduler.reads;
 			scheduler.run(1);
-			assert.ok(scheduler.reads - reads <= 6, 'a slice stops after the unit that reaches its budget');
+			// The opening read, one after each unit, and one every 16 rows of a fold: at most 8 of 1 ms.
+			assert.ok(scheduler.reads - reads <= 8, `a slice stops once its budget is used (${scheduler.reads - reads} reads)`);
 		}
 		assert.ok(store.indexStats.pending > 0, 'mid-build');
 		for (const q of ['anna', 'vip', 'smi', 'петр', '33000001', '0000', 'an 1']) {
