@@ -23,9 +23,10 @@
 // Work happens in jobs cut into units of work (fold 128 rows; join a segment's text), run in
 // slices by a scheduler (setImmediate by default) after each change: a slice stops once it has used
 // its budget (6 ms). A segment is searchable as soon as its text is (a query sweeps it, like a plain
-// index); sorting its starts (in steps: finding them, then radix passes of about 1,024 positions
-// each, words then digits) comes after all rows are searchable, so during a load the
-// background spends its time where search needs it. The background builds full ranges only;
+// index); sorting its starts (in steps: finding them 512 entries at a time, a counting pass by
+// first character, then radix passes of about 1,024 positions each, words then digits) comes
+// after all rows are searchable, so during a load the background spends its time where search
+// needs it. The background builds full ranges only;
 // prepare() (a search is opening) has it do the partial last range too. search() first finishes
 // what is queued as text (normally at most that partial range), so it is always complete and never
 // sees a half-built segment; a change during a job never waits for the job (its entry is marked
@@ -440,23 +441,27 @@ export class SearchIndex {
 	}
 
 	/**
-	 * One step of sorting the oldest unsorted segment: finding its starts, a radix pass over about
-	 * SORT_STEP of them (words, then digits), or putting a finished list in place. Even run cold,
-	 * before the JIT has compiled it, a step stays short (a whole segment at once took 20-30 ms).
+	 * One step of sorting the oldest unsorted segment: finding the starts of FIND_STEP entries, a
+	 * counting pass by first character, radix passes over about SORT_STEP positions (words, then
+	 * digits), or putting a finished list in place. Even run cold, before the JIT has compiled it,
+	 * a step stays short (a whole segment at once took 20-30 ms).
 	 */
 	private sortSome(): boolean {
 		while (this.unsorted.length > 0 && this.unsorted[0].unit.dropped) this.unsorted.shift();
 		const seg = this.unsorted[0];
 		if (!seg) return false;
-		if (this.sorting?.seg !== seg) {
-			this.sorting = startSort(seg);
+		if (this.sorting?.seg !== seg) this.sorting = { seg, found: 0, names: [], words: [], digits: [], heads: undefined, sort: undefined };
+		const sorting = this.sorting;
+		if (!sorting.sort) {
+			if (!findStarts(sorting, FIND_STEP)) return true;
+			sorting.heads = headSignature(seg.text, sorting.names, sorting.words);
+			sorting.sort = new StepSort(seg.text, sorting.words.concat(sorting.names), seg.wide);
 			return true;
 		}
-		const sorting = this.sorting;
 		if (!sorting.sort.step(SORT_STEP)) return true;
 		if (sorting.digits !== undefined) {
 			// Words are searchable from here; the digits' sort follows.
-			seg.heads = sorting.heads;
+			seg.heads = sorting.heads!;
 			seg.words = sorting.sort.result();
 			sorting.sort = new StepSort(seg.text, sorting.digits, seg.wide);
 			sorting.digits = undefined;
@@ -938,31 +943,32 @@ function textSegment(part: Part, wide: boolean): Segment {
 	};
 }
 
-/**
- * Sorting, unit 1: finds where names, words and fields start and every DIGIT_STEP-th digit of
- * each digit run; sorts the starts (and sets the heads signature). Returns the digit positions.
- */
-/** Where a segment's sort is: its words' (then its digits') radix sort in steps. */
+/** Where a segment's sort is: finding its starts, then its words' (then its digits') radix sort. */
 interface SegmentSort {
 	seg: Segment;
-	heads: Uint32Array;
-	sort: StepSort;
-	/** The digit positions, while the words are being sorted. */
+	/** Entries whose starts were found. */
+	found: number;
+	names: number[];
+	words: number[];
+	/** The digit positions, until the words are sorted. */
 	digits: number[] | undefined;
+	heads: Uint32Array | undefined;
+	/** Set once every start is found. */
+	sort: StepSort | undefined;
 }
 
-/** Positions keyed by one step of a segment's sort. */
+/** Positions keyed by one step of a segment's sort, and entries whose starts one step finds. */
 const SORT_STEP = 1024;
+const FIND_STEP = 512;
 /** Rows a fold does between looks at the clock. */
 const FOLD_CHECK = 16;
 
-/** Sorting, step 1: where names, words, fields and sampled digits start. */
-function startSort(seg: Segment): SegmentSort {
-	const { text, starts, wide } = seg;
-	const names: number[] = [];
-	const words: number[] = [];
-	const digits: number[] = [];
-	for (let e = 0; e < starts.length; e++) {
+/** Sorting, first steps: where names, words, fields and sampled digits start, `count` entries at a time. True when all are found. */
+function findStarts(sorting: SegmentSort, count: number): boolean {
+	const { text, starts } = sorting.seg;
+	const { names, words, digits } = sorting;
+	const last = Math.min(starts.length, sorting.found + count);
+	for (let e = sorting.found; e < last; e++) {
 		const offset = starts[e];
 		const end = e + 1 < starts.length ? starts[e + 1] : text.length;
 		if (text.charCodeAt(offset + 1) !== TAB) names.push(offset + 1);
@@ -975,12 +981,13 @@ function startSort(seg: Segment): SegmentSort {
 			if (c >= 48 && c <= 57) {
 				if (!(prev >= 48 && prev <= 57)) run = i;
 				// A run's first digit at a name or word start is found as such already (rank 0 or 1).
-				if ((i - run) % DIGIT_STEP === 0 && !(wordStart && i === run)) digits.push(i);
+				if ((i - run) % DIGIT_STEP === 0 && !(wordStart && i === run)) digits!.push(i);
 			}
 			prev = c;
 		}
 	}
-	return { seg, heads: headSignature(text, names, words), sort: new StepSort(text, words.concat(names), wide), digits };
+	sorting.found = last;
+	return last === starts.length;
 }
 
 /** Bits of a segment's pair signature (2 KB): few enough pairs set that a missing one usually shows. */
@@ -1082,6 +1089,8 @@ class StepSort {
 	private readonly passes: number[] = [];
 	private readonly width: number;
 	private readonly base: number;
+	/** The first pass (by the first character) is done. */
+	private bucketed = false;
 
 	constructor(
 		private readonly text: string,
@@ -1097,12 +1106,17 @@ class StepSort {
 			// Never in practice (2 million starts in 2,048 contacts): sort by comparison, at once.
 			const all = Array.from(this.order).sort((a, b) => compareFields(text, pos[a], pos[b]));
 			this.order.set(all);
-		} else if (n > 1) this.passes.push(0, n, 0);
+		} else this.bucketed = n <= 1;
 	}
 
 	/** Runs passes until about `work` positions were keyed (at least one pass); true when sorted. */
 	step(work: number): boolean {
 		let done = 0;
+		if (!this.bucketed) {
+			this.bucket();
+			this.bucketed = true;
+			done = this.pos.length >> 2; // a counting pass: cheap, a quarter of a keyed one
+		}
 		while (this.passes.length > 0 && done < work) {
 			const depth = this.passes.pop()!;
 			const hi = this.passes.pop()!;
@@ -1111,6 +1125,35 @@ class StepSort {
 			done += hi - lo;
 		}
 		return this.passes.length === 0;
+	}
+
+	/**
+	 * The first pass: a counting sort by the first character (its high byte, in a two-byte text),
+	 * linear and without keys; each bucket then goes on as a pass of its own, so no later pass
+	 * keys the whole list at once.
+	 */
+	private bucket(): void {
+		const { text, pos, order } = this;
+		const n = order.length;
+		const shift = this.width === 2 ? 8 : 0;
+		const firsts = new Uint8Array(n);
+		const counts = new Int32Array(257);
+		for (let i = 0; i < n; i++) {
+			const c = codeAt(text, pos[order[i]]);
+			const b = c < 0 ? 0 : (c >> shift) & 0xff;
+			firsts[i] = b;
+			counts[b + 1]++;
+		}
+		for (let b = 0; b < 256; b++) counts[b + 1] += counts[b];
+		const starts = counts.slice(0, 256);
+		const before = new Int32Array(order);
+		for (let i = 0; i < n; i++) order[starts[firsts[i]]++] = before[i];
+		for (let b = 0; b < 256; b++) {
+			const lo = counts[b];
+			const hi = counts[b + 1];
+			// One-byte bucket 0 holds fields that ended at once: equal, nothing more to sort.
+			if (hi - lo > 1 && (b > 0 || shift > 0)) this.passes.push(lo, hi, 0);
+		}
 	}
 
 	/** The sorted positions (once step() said so). */
