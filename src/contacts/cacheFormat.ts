@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import type { Contact } from '../api/types';
-import { CachedRows, Column } from './cachedRows';
+import { CachedRows, Column, ContactKey } from './cachedRows';
 
 export const CACHE_FORMAT_VERSION = 2;
 const MAGIC = Buffer.from([0x50, 0x4b, 0x43, 0x4f, 0x4e, 0x54, 0x00, CACHE_FORMAT_VERSION]); // "PKCONT" 0 2
@@ -265,7 +265,7 @@ function columnKeys(contacts: readonly Contact[]): string[] {
 const BIG_FIRST = new Map(['updated_at', 'contact_id', 'contact_name'].map((key, i) => [key, i]));
 
 /** Plain property reads for the API's fields (a keyed read per row and key is several times slower). */
-const READERS: Record<string, (c: Contact) => unknown> = {
+const READERS: Record<ContactKey, (c: Contact) => unknown> = {
 	contact_id: (c) => c.contact_id,
 	contact_name: (c) => c.contact_name,
 	contact_type: (c) => c.contact_type,
@@ -285,7 +285,7 @@ function encodeColumn(contacts: readonly Contact[], key: string): { meta: Column
 	const count = contacts.length;
 	// undefined: the row has no such key (JSON has no undefined values).
 	const read = Object.prototype.hasOwnProperty.call(READERS, key)
-		? READERS[key]!
+		? READERS[key as ContactKey]
 		: (c: Contact) => (Object.prototype.hasOwnProperty.call(c, key) ? (c[key] ?? null) : undefined);
 	// Distinct values: strings by value, label lists and other objects by identity first (the
 	// store shares one array per label set), then by their JSON; true, false and null in slots.

@@ -54,10 +54,11 @@ function absentAt(column: Column, row: number): boolean {
 }
 
 /** The fields every contact of the API has, in one order: rows with them are built by one object literal. */
-const CONTACT_KEYS = [
+export const CONTACT_KEYS = [
 	'contact_id', 'contact_name', 'contact_type', 'contact_color', 'contact_image', 'is_imported', 'is_internal',
 	'is_my_contact', 'is_wa_contact', 'label_ids', 'labels', 'org_id', 'updated_at',
 ] as const;
+export type ContactKey = (typeof CONTACT_KEYS)[number];
 
 /**
  * The rows of a cache file, checked by the decoder: every row has a non-empty string id and a
