@@ -51,6 +51,11 @@ export class PeriskopeApiError extends Error {
 	}
 }
 
+/** A 422 that names `limit`: the server refused the page size (not some other field of a request). */
+export function refusesPageSize(e: unknown): e is PeriskopeApiError {
+	return e instanceof PeriskopeApiError && e.kind === 'validation' && /limit/i.test(e.apiMessage ?? e.message);
+}
+
 export function isApiError(e: unknown, kind?: ApiErrorKind): e is PeriskopeApiError {
 	return e instanceof PeriskopeApiError && (kind === undefined || e.kind === kind);
 }

@@ -1,7 +1,7 @@
 // What a failure means to the user, in one place: a short title, the next step, and the
 // actions that take it. The tree, the detail panel and notifications render this; none of
 // them maps error kinds on its own. No `vscode` import: unit-testable.
-import { PeriskopeApiError } from '../api/errors';
+import { PeriskopeApiError, refusesPageSize } from '../api/errors';
 
 /** Actions a surface can offer; each renders them its own way (node command, button). */
 export type FailureAction = 'retry' | 'setToken' | 'openSettings' | 'showLog' | 'allowOrigin' | 'refresh';
@@ -54,7 +54,10 @@ export function describeFailure(error: unknown): FailureDescription {
 		case 'timeout':
 			return d('Periskope timed out — retry', 'Retry, or raise periskope.requestTimeoutSeconds.', ['retry', 'openSettings'], 'debug-disconnect', 'periskope.requestTimeoutSeconds');
 		case 'validation':
-			return d('Request rejected — check the page size', 'Check periskope.pageSize (1–2000), then retry.', ['retry', 'openSettings'], 'warning', 'periskope.pageSize');
+			// Only a refusal that names `limit` is about the page size; any other is the request's own.
+			return refusesPageSize(error)
+				? d('Request rejected — check the page size', 'Check periskope.pageSize (1–2000), then retry.', ['retry', 'openSettings'], 'warning', 'periskope.pageSize')
+				: d('Periskope rejected the request', 'Periskope refused it as invalid; the log has the request and its answer.', ['showLog', 'retry'], 'warning');
 		case 'notFound':
 			return d('Not found', 'The contact may have been deleted: refresh the Contacts view.', ['refresh', 'showLog'], 'question');
 		case 'server':

@@ -2,7 +2,7 @@
 // them for "Load all" and the search. The page in flight and the walk over all pages are each
 // one shared task: a caller's cancel ends only its own wait; reset() cancels everything.
 import type { PeriskopeClient, RetryNotice } from '../api/client';
-import { PeriskopeApiError } from '../api/errors';
+import { PeriskopeApiError, refusesPageSize } from '../api/errors';
 import { ContactPager } from '../api/paging';
 import { cancelledError } from '../api/retry';
 import { Emitter } from './emitter';
@@ -280,8 +280,7 @@ export class ContactsLoader {
 	 * of it, e.g. 2000 -> 500, the size that worked before the default was the API's maximum).
 	 */
 	private smallerPageSize(e: unknown, pager: ContactPager): number | undefined {
-		if (!(e instanceof PeriskopeApiError) || e.kind !== 'validation' || this.pageArrived || pager !== this.pager || this.steppedDown) return undefined;
-		if (!/limit/i.test(e.apiMessage ?? e.message) || this.pageSize <= 1) return undefined;
+		if (!refusesPageSize(e) || this.pageArrived || pager !== this.pager || this.steppedDown || this.pageSize <= 1) return undefined;
 		this.steppedDown = true;
 		return Math.max(1, Math.floor(this.pageSize / 4));
 	}

@@ -198,5 +198,16 @@ describe('trust: where the token may go', () => {
 			assert.deepEqual(describeFailure(new PeriskopeApiError('unauthorized', 'x')).actions, ['setToken']);
 			assert.equal(describeFailure(new Error('boom')).message, 'boom');
 		});
+
+		it('a 422 is about the page size only when it names limit; any other says what Periskope refused and points at the log', () => {
+			const limit = describeFailure(new PeriskopeApiError('validation', 'Rejected', { status: 422, apiMessage: 'limit must be <= 2000' }));
+			assert.equal(limit.setting, 'periskope.pageSize');
+			assert.match(limit.title, /page size/);
+			const other = describeFailure(new PeriskopeApiError('validation', 'Rejected: contact_id is malformed', { status: 422, apiMessage: 'contact_id is malformed' }));
+			assert.equal(other.setting, undefined);
+			assert.doesNotMatch(`${other.title} ${other.nextStep}`, /page size|pageSize/);
+			assert.deepEqual(other.actions, ['showLog', 'retry']);
+			assert.equal(other.message, 'Rejected: contact_id is malformed');
+		});
 	});
 });
