@@ -13,8 +13,15 @@ export function pageSizeMemory(state: StateStore, log: (text: string) => void): 
 	return {
 		learnedPageSizes: state.get<Record<string, number>>(KEY),
 		onPageSizeLearned: (origin, size) => {
-			log(`Page size ${size} remembered for ${origin}.`);
-			void state.update(KEY, { ...state.get<Record<string, number>>(KEY), [origin]: size });
+			const known = { ...state.get<Record<string, number>>(KEY) };
+			if (size === undefined) {
+				log(`Page size for ${origin} forgotten: the setting changed.`);
+				delete known[origin];
+			} else {
+				log(`Page size ${size} remembered for ${origin}.`);
+				known[origin] = size;
+			}
+			void state.update(KEY, known);
 		},
 	};
 }

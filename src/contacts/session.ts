@@ -44,8 +44,11 @@ export interface SessionOptions {
 	onNotice?(text: string): void;
 	/** Page sizes that worked after the server refused a larger one, per API origin (remembered across sessions). */
 	learnedPageSizes?: Record<string, number>;
-	/** Told when a smaller page size worked for an origin, to remember it. */
-	onPageSizeLearned?(origin: string, size: number): void;
+	/**
+	 * Told when a smaller page size worked for an origin, to remember it; `undefined` when the user
+	 * changed the page size setting, to forget it (their new choice is tried first).
+	 */
+	onPageSizeLearned?(origin: string, size: number | undefined): void;
 	/** The persistent cache; without it, every session loads from the API. */
 	cache?: SessionCacheOptions;
 }
@@ -126,6 +129,9 @@ export class ContactsSession {
 		this.current = next;
 		const baseChanged = baseKey(before.apiBase) !== baseKey(next.apiBase);
 		if (baseChanged || before.requestTimeoutMs !== next.requestTimeoutMs) this.currentClient = this.newClient();
+		if (before.pageSize !== next.pageSize && next.apiBase.ok && this.learned.delete(next.apiBase.origin)) {
+			this.options.onPageSizeLearned?.(next.apiBase.origin, undefined);
+		}
 		if (baseChanged || before.pageSize !== next.pageSize) this.reset();
 		if (before.cacheEnabled && !next.cacheEnabled) void this.deleteCacheFiles('all');
 	}

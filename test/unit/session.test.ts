@@ -124,7 +124,7 @@ describe('ContactsSession', () => {
 describe('page size', () => {
 	it('defaults to the API maximum; a refused size steps down once, is remembered for the origin, and logged', async () => {
 		const double = await startApiDouble({ contacts: 3000, token: TOKEN, port: 0 });
-		const learned: [string, number][] = [];
+		const learned: [string, number | undefined][] = [];
 		const notices: string[] = [];
 		const settings = { apiBase: parseBaseUrl(double.url), pageSize: 2000, requestTimeoutMs: 30_000, cacheEnabled: false, cacheMaxAgeMs: 0 };
 		const session = new ContactsSession({
@@ -146,10 +146,23 @@ describe('page size', () => {
 			assert.equal(session.store.size, 3000);
 
 			// A new session for the same origin starts at the remembered size.
-			const again = new ContactsSession({ settings, tokenFor: async () => TOKEN, userAgent: 'test', learnedPageSizes: Object.fromEntries(learned) });
+			const again = new ContactsSession({
+				settings,
+				tokenFor: async () => TOKEN,
+				userAgent: 'test',
+				learnedPageSizes: { [new URL(double.url).origin]: 500 },
+				onPageSizeLearned: (origin, size) => learned.push([origin, size]),
+			});
 			again.setSignedIn(true);
 			await again.loader.loadNextPage();
 			assert.equal(again.loader.currentPageSize, 500);
+
+			// Changing the setting forgets it: the user's new choice is asked for.
+			again.applySettings({ ...settings, pageSize: 1000 });
+			assert.deepEqual(learned.at(-1), [new URL(double.url).origin, undefined]);
+			await again.loader.loadNextPage();
+			assert.equal(again.loader.currentPageSize, 1000);
+			assert.equal(double.requests.at(-1)!.query.limit, '1000');
 			again.dispose();
 		} finally {
 			session.dispose();
