@@ -571,6 +571,44 @@ function readTree(store: ContactStore): void {
  * then the tree's reads (groups and their first 100), then the search index catching up (a search
  * that must find the page's first contact; normally background slices do that work).
  */
+/**
+ * Pages of LIMIT new contacts, then of LIMIT changed ones (from `known`), into a loaded store,
+ * each timed by timePages; `slices` and `windows` are emptied before each, so they end up holding
+ * the background slices of the changed pages.
+ */
+async function timeNewThenChanged(
+	store: ContactStore,
+	known: readonly Contact[],
+	total: number,
+	seeds: { factory: number; rng: number },
+	slices: number[],
+	windows: [number, number][],
+) {
+	const factory = new ContactFactory(seeds.factory, new Set(known.map((c) => c.contact_id)));
+	let time = Date.UTC(2024, 0, 1) * 1000;
+	slices.length = 0;
+	windows.length = 0;
+	const fresh = await timePages(
+		store,
+		() => asParsedPage(Array.from({ length: LIMIT }, () => factory.make((time -= 1_000_000))), total),
+		(c) => bareNumber(c.contact_id),
+		() => undefined,
+	);
+	const rng = mulberry32(seeds.rng);
+	const size = store.size;
+	slices.length = 0;
+	windows.length = 0;
+	const changed = await timePages(
+		store,
+		() => changedPage(store, known, LIMIT, rng),
+		(c) => c.contact_name!,
+		() => {
+			if (store.size !== size) throw new Error('a changed page added contacts');
+		},
+	);
+	return { fresh, changed, rng };
+}
+
 async function timePages(store: ContactStore, make: () => Contact[], probe: (c: Contact) => string, check: (page: Contact[]) => void) {
 	const ingest: number[] = [];
 	const tree: number[] = [];
@@ -868,27 +906,7 @@ async function main(): Promise<void> {
 			const store = new ContactStore({ scheduler: timedScheduler(slices, windows) });
 			for (let offset = 0; offset < TOTAL; offset += LIMIT) store.ingest(asParsedPage(d.contacts.slice(offset, offset + LIMIT), TOTAL));
 			store.search('a', 1);
-			const all = store.first(store.size);
-			const factory = new ContactFactory(8_888, new Set(d.contacts.map((c) => c.contact_id)));
-			let time = Date.UTC(2024, 0, 1) * 1000;
-			const fresh = await timePages(
-				store,
-				() => asParsedPage(Array.from({ length: LIMIT }, () => factory.make((time -= 1_000_000))), TOTAL),
-				(c) => bareNumber(c.contact_id),
-				() => undefined,
-			);
-			const rng = mulberry32(31);
-			const before = store.size;
-			slices.length = 0;
-			windows.length = 0;
-			const changed = await timePages(
-				store,
-				() => changedPage(store, all, LIMIT, rng),
-				(c) => c.contact_name!,
-				() => {
-					if (store.size !== before) throw new Error('a changed page added contacts');
-				},
-			);
+			const { fresh, changed } = await timeNewThenChanged(store, store.first(store.size), TOTAL, { factory: 8_888, rng: 31 }, slices, windows);
 			await settle();
 			addPageFigures('100k', fresh, changed, { wall: slices, windows }, undefined);
 			details.replace = { base: TOTAL, fresh, changed, slicesDuringChangesMs: summarize(slices), index: store.indexStats };
@@ -1000,28 +1018,7 @@ async function main(): Promise<void> {
 			report.add('scale.search.p95.char (1-character queries)', summary.index.byKind.char.p95, 'ms', { digits: 3 });
 			report.add('scale.search.rankScan.p50 (linear scan ranking like ours)', summary.rankScan.all.median, 'ms', { digits: 3 });
 			report.add('scale.search.rankScan.p95', summary.rankScan.all.p95, 'ms', { digits: 3 });
-			const factory = new ContactFactory(9_999, new Set(contacts.map((c) => c.contact_id)));
-			let time = Date.UTC(2024, 0, 1) * 1000;
-			slices.length = 0;
-			windows.length = 0;
-			const fresh = await timePages(
-				store,
-				() => asParsedPage(Array.from({ length: LIMIT }, () => factory.make((time -= 1_000_000))), SCALE_TOTAL),
-				(c) => bareNumber(c.contact_id),
-				() => undefined,
-			);
-			const rng = mulberry32(51);
-			const size = store.size;
-			slices.length = 0;
-			windows.length = 0;
-			const changed = await timePages(
-				store,
-				() => changedPage(store, contacts, LIMIT, rng),
-				(c) => c.contact_name!,
-				() => {
-					if (store.size !== size) throw new Error('a changed page added contacts');
-				},
-			);
+			const { fresh, changed, rng } = await timeNewThenChanged(store, contacts, SCALE_TOTAL, { factory: 9_999, rng: 51 }, slices, windows);
 			// More changed pages, untimed, until the index compacts (dead entries past 1/16 of the
 			// rows): how long its background work takes and its longest slice.
 			const changeSlices = { wall: [...slices], windows: [...windows] };
