@@ -11,8 +11,8 @@
 //
 // Columns, not objects: 100,000 rows share a dozen keys and few distinct types, colours and label
 // sets (a byte each, as indices into the distinct values), and the strings that differ per row
-// (ids, names, times) are one NUL-joined blob per key, split back in one call: no JSON.parse of
-// 100,000 objects on the extension host. Each column is compressed on its own, on the thread pool,
+// (ids, names, times) are one NUL-joined blob per key: the ids are split back in one call, the
+// others decoded one value at a time when a row is built. No JSON.parse of 100,000 objects. Each column is compressed on its own, on the thread pool,
 // while the next one is encoded (and all are inflated at once on a restore): the zlib work
 // overlaps the JavaScript instead of following it. A restore hands back the columns
 // (CachedRows): the row objects are built when something reads them.
@@ -62,9 +62,9 @@ export type DecodeResult = { ok: true; contents: CacheContents } | { ok: false; 
 
 /**
  * How one key's values are stored (`bytes` once inflated, `stored` in the file). `text`: every
- * value a string (or null), joined by NUL in one blob: split back in one native call. `dict`:
- * indices (1, 2 or 4 bytes each; 0 = no such key) into the distinct values. `json`: anything
- * else, as a JSON array.
+ * value a string (or null), joined by NUL in one blob (`width`: every value has that many bytes).
+ * `dict`: indices (1, 2 or 4 bytes each; 0 = no such key) into the distinct values. `json`:
+ * anything else, as a JSON array.
  */
 type ColumnMeta =
 	| { kind: 'text'; bytes: number; stored: number; ascii?: boolean; width?: number; nulls?: number[]; absent?: number[] }

@@ -1,7 +1,7 @@
 // Contact id -> store row: open addressing over typed arrays, in 32 shards of staggered sizes.
 // One probe answers "seen before?" and inserts (a Map needs a get, then a set); a slot keeps the
-// id's hash beside its row, so a probe compares strings only when the hashes agree; and 100,000
-// restored ids go in about four times faster than into Maps. Shard k holds a share proportional
+// id's hash beside its row, so a probe compares strings only when the hashes agree; and a
+// restore reserves room for its ids at once instead of growing. Shard k holds a share proportional
 // to 2^(k/32) of the ids: the shards reach the sizes where they double at different totals, so a
 // doubling never moves more than a few percent of the ids at once. No `vscode` import.
 

@@ -572,18 +572,22 @@ export class SearchIndex {
 	}
 
 	/**
-	 * Where a fold of foldBatch rows stops early: the slice's deadline passed (code not compiled
-	 * yet, or rows being built from the cache's columns, make a batch several times slower).
+	 * Whether a fold stops early, after `folded` rows of its batch: every FOLD_CHECK rows it looks
+	 * whether the slice's deadline passed (code not compiled yet, or rows being built from the
+	 * cache's columns, make a batch several times slower).
 	 */
-	private foldEnd(next: number, end: number, at: number): number {
-		return at > next && (at - next) % FOLD_CHECK === 0 && this.scheduler.now() > this.deadline ? at : end;
+	private pastDeadline(folded: number): boolean {
+		return folded > 0 && folded % FOLD_CHECK === 0 && this.scheduler.now() > this.deadline;
 	}
 
 	private foldList(job: Job): void {
 		const list = job.list!;
 		let end = Math.min(list.length, job.next + this.foldBatch);
 		for (let i = job.next; i < end; i++) {
-			if ((end = this.foldEnd(job.next, end, i)) === i) break;
+			if (this.pastDeadline(i - job.next)) {
+				end = i;
+				break;
+			}
 			const row = list[i];
 			if (this.rowSeg[row] !== PENDING) continue;
 			const contact = this.source.row(row);
@@ -597,7 +601,10 @@ export class SearchIndex {
 		let end = Math.min(job.hi, job.next + this.foldBatch);
 		const old = job.replaces?.unit;
 		for (let row = job.next; row < end; row++) {
-			if ((end = this.foldEnd(job.next, end, row)) === row) break;
+			if (this.pastDeadline(row - job.next)) {
+				end = row;
+				break;
+			}
 			const state = row < this.tailStart ? this.rowSeg[row] : NONE;
 			if (state === NONE && row < this.tailStart) continue; // removed
 			// Live in the range's own unit: reuse its text instead of folding again.

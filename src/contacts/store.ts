@@ -242,10 +242,8 @@ export class ContactStore {
 		let edited = 0;
 		const { type, label } = this.groupings;
 		const cached = source === 'cache' ? 1 : 0;
-		// Cached rows share one labels array per label set (the file's dictionary): look each up once.
-		const sharedLabels = source === 'cache' ? new Map<readonly string[], string[]>() : undefined;
 		for (const raw of page) {
-			const contact = this.compact(raw, sharedLabels);
+			const contact = this.compact(raw);
 			const id = contact.contact_id;
 			const next = this.rows.length;
 			// One lookup: the row of a contact seen before, or this new one's.
